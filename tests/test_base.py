@@ -1,0 +1,111 @@
+import threading
+import time
+
+import numpy as np
+import pytest
+from langchain_core.messages import ToolMessage
+from pydantic import Field
+
+from audiorouter.tools.base import ToolArgs, ToolFailure, ToolOutput, audio_tool, load_once
+from conftest import sine
+
+
+class EchoArgs(ToolArgs):
+    factor: float = Field(1.0, ge=0, le=10, description="scale")
+    sleep_s: float = Field(0.0, ge=0, description="pretend to work this long")
+    fail: bool = Field(False, description="raise instead of answering")
+
+
+class Echo(ToolOutput):
+    value: float
+
+    def describe(self) -> str:
+        return f"value {self.value:.3f}"
+
+
+calls: list[float] = []
+
+
+@audio_tool(name="echo", args=EchoArgs, output=Echo, version="1", description="test tool",
+            time_budget_s=0.5)
+def echo(clip, args: EchoArgs) -> Echo:
+    calls.append(args.factor)
+    time.sleep(args.sleep_s)
+    if args.fail:
+        raise RuntimeError("boom")
+    return Echo(value=float(np.abs(clip.samples).max()) * args.factor)
+
+
+@pytest.fixture(autouse=True)
+def _fresh():
+    calls.clear()
+    echo.result_cache.clear_memory()
+
+
+def test_output_is_structured_with_a_summary():
+    out = echo.execute((sine(amp=0.25), 16_000), {"factor": 2})
+    assert out.ok and out.tool == "echo" and out.value == pytest.approx(0.5, abs=1e-3)
+    assert out.summary == "value 0.500" and not out.cached
+
+
+def test_results_are_cached_by_clip_args_and_version(monkeypatch):
+    audio = (sine(330), 16_000)
+    first = echo.execute(audio, {"factor": 3})
+    second = echo.execute(audio, {"factor": 3})
+    assert second.cached and second.value == first.value and calls == [3]
+    echo.execute(audio, {"factor": 4})
+    assert calls == [3, 4]
+    echo.result_cache.clear_memory()
+    assert echo.execute(audio, {"factor": 3}).cached  # from disk
+    monkeypatch.setattr(echo, "version", "2")
+    assert not echo.execute(audio, {"factor": 3}).cached
+
+
+def test_exceptions_become_failed_evidence():
+    out = echo.execute((sine(), 16_000), {"fail": True})
+    assert isinstance(out, ToolFailure) and out.error_type == "RuntimeError"
+    assert "boom" in out.summary
+
+
+def test_overrunning_the_budget_becomes_failed_evidence():
+    start = time.perf_counter()
+    out = echo.execute((sine(), 16_000), {"sleep_s": 3.0})
+    assert isinstance(out, ToolFailure) and out.error_type == "ToolTimeoutError"
+    assert time.perf_counter() - start < 2.0  # the caller was not kept waiting for the tool
+
+
+def test_bad_arguments_and_bad_audio_become_failed_evidence():
+    assert echo.execute((sine(), 16_000), {"factor": 99}).error_type == "ToolArgumentError"
+    assert echo.execute("/missing.wav").error_type == "AudioNotFoundError"
+
+
+def test_schema_hides_the_audio_and_keeps_descriptions():
+    schema = echo.tool_call_schema.model_json_schema()
+    assert set(schema["properties"]) == {"factor", "sleep_s", "fail"}
+    assert schema["properties"]["factor"]["description"] == "scale"
+    assert schema["properties"]["factor"]["maximum"] == 10
+
+
+def test_langchain_tool_call_returns_summary_and_artifact():
+    msg = echo.invoke({"type": "tool_call", "id": "c1", "name": "echo",
+                       "args": {"audio": (sine(amp=0.1), 16_000), "factor": 1}})
+    assert isinstance(msg, ToolMessage) and msg.content == "value 0.100"
+    assert msg.artifact["ok"] is True and msg.artifact["value"] == pytest.approx(0.1, abs=1e-3)
+
+
+def test_load_once_loads_once_across_threads():
+    loads = []
+
+    @load_once
+    def load(name):
+        loads.append(name)
+        time.sleep(0.05)
+        return object()
+
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(load("m"))) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert loads == ["m"] and len({id(r) for r in results}) == 1

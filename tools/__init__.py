@@ -1,0 +1,1 @@
+"""AudioRouter tools layer."""

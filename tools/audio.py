@@ -1,0 +1,320 @@
+"""Audio input: every accepted form of audio becomes one `Clip` (mono float32, 16 kHz).
+
+A clip is identified by the hash of its decoded samples, so the same sound given as a wav
+path, flac bytes or a numpy array is the same clip, and tool results cached for one serve
+all. Graph state carries `clip.ref` (a short string); `resolve_clip` turns it back into the
+samples through an in-memory store backed by the on-disk cache.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+import os
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+import numpy as np
+import soundfile as sf
+import soxr
+
+from .cache import cache_dir
+from .errors import (
+    AudioDecodeError,
+    AudioNotFoundError,
+    AudioTooLongError,
+    EmptyAudioError,
+    NonFiniteAudioError,
+    UnknownClipError,
+    UnsupportedAudioFormatError,
+)
+
+SAMPLE_RATE = 16_000
+DEFAULT_MAX_SECONDS = 600.0
+CLIP_REF_PREFIX = "clip:"
+
+# Magic bytes of containers we read: a file that starts like one of these but fails to
+# decode is corrupt; anything else is simply not audio we know.
+_MAGIC = (b"RIFF", b"fLaC", b"OggS", b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"FORM",
+          b"\x1aE\xdf\xa3", b"caff", b".snd")
+_BASE64 = re.compile(r"^[A-Za-z0-9+/=\s_-]+$")
+
+AudioInput = Union[str, os.PathLike, bytes, bytearray, np.ndarray, tuple, dict, "Clip"]
+
+
+@dataclass(frozen=True, eq=False)
+class Clip:
+    """Decoded audio: mono float32 samples at 16 kHz plus what the original looked like."""
+
+    samples: np.ndarray
+    id: str
+    original_sample_rate: int
+    original_channels: int
+    original_peak: float
+    clipped_fraction: float
+    source: str = "array"
+    sample_rate: int = field(default=SAMPLE_RATE)
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+    @property
+    def ref(self) -> str:
+        """The short reference graph state carries instead of the samples."""
+        return CLIP_REF_PREFIX + self.id
+
+    def __repr__(self) -> str:
+        return f"Clip({self.ref}, {self.duration:.2f}s, from {self.source})"
+
+
+def load_audio(audio: AudioInput, sample_rate: int | None = None, *,
+               max_seconds: float | None = None) -> Clip:
+    """Turn any accepted audio input into a `Clip`.
+
+    Accepts a path (wav, flac, ogg, mp3, and whatever ffmpeg reads), raw file bytes, a base64
+    string or ``data:audio/...;base64,`` URI, a numpy array with ``sample_rate`` (or a tuple
+    ``(array, rate)``, or ``{"array": ..., "sampling_rate": ...}`` as in HF datasets), a clip
+    reference string, or a `Clip`. Raises an `AudioInputError` subclass that says what to do.
+    """
+    if isinstance(audio, Clip):
+        return audio
+    limit = max_seconds if max_seconds is not None else float(
+        os.environ.get("AUDIOROUTER_MAX_SECONDS", DEFAULT_MAX_SECONDS))
+    if isinstance(audio, tuple) and len(audio) == 2:
+        audio, sample_rate = audio
+    if isinstance(audio, dict):
+        audio, sample_rate = _from_mapping(audio)
+    if isinstance(audio, np.ndarray):
+        if sample_rate is None:
+            raise UnsupportedAudioFormatError(
+                "a numpy array needs its sample rate: load_audio(array, sample_rate=44100)")
+        return _make_clip(_as_frames(audio), int(sample_rate), limit, source="array")
+    if isinstance(audio, (bytes, bytearray)):
+        frames, rate = _decode(bytes(audio), "bytes")
+        return _make_clip(frames, rate, limit, source="bytes")
+    if isinstance(audio, (str, os.PathLike)):
+        return _load_text_or_path(audio, limit)
+    raise UnsupportedAudioFormatError(
+        f"cannot read audio from a {type(audio).__name__}: give a file path, bytes, a base64 "
+        "string or data URI, or a numpy array with its sample rate")
+
+
+def _from_mapping(mapping: dict) -> tuple[Any, Any]:
+    if "array" in mapping:
+        return np.asarray(mapping["array"]), mapping.get("sampling_rate", mapping.get("sample_rate"))
+    if "path" in mapping:
+        return mapping["path"], None
+    raise UnsupportedAudioFormatError(
+        "an audio dict needs 'array' and 'sampling_rate' (HF datasets style) or 'path'")
+
+
+def _load_text_or_path(audio: str | os.PathLike, limit: float) -> Clip:
+    text = os.fspath(audio)
+    if isinstance(audio, str):
+        if text.startswith(CLIP_REF_PREFIX):
+            return clip_store.get(text)
+        if text.startswith("data:"):
+            return _make_clip(*_decode(_data_uri_bytes(text), "data URI"), limit, source="data URI")
+        if len(text) > 256 and _BASE64.match(text[:4096]) and not os.path.exists(text[:4096]):
+            return _make_clip(*_decode(_b64(text), "base64"), limit, source="base64")
+    path = Path(text).expanduser()
+    if not path.exists():
+        raise AudioNotFoundError(f"no audio file at {path}: check the path (relative paths "
+                                 f"are resolved from {Path.cwd()})")
+    if path.is_dir():
+        raise UnsupportedAudioFormatError(f"{path} is a directory, not an audio file")
+    _check_duration_header(path, limit)
+    frames, rate = _decode(path, str(path))
+    return _make_clip(frames, rate, limit, source=str(path))
+
+
+def _data_uri_bytes(uri: str) -> bytes:
+    header, _, payload = uri.partition(",")
+    if ";base64" not in header:
+        raise UnsupportedAudioFormatError(
+            "only base64 data URIs are supported: data:audio/wav;base64,<payload>")
+    return _b64(payload)
+
+
+def _b64(text: str) -> bytes:
+    cleaned = re.sub(r"\s+", "", text)
+    try:
+        return base64.b64decode(cleaned + "=" * (-len(cleaned) % 4), altchars=b"-_"
+                                if ("-" in cleaned or "_" in cleaned) else None, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise AudioDecodeError(f"the string is not valid base64 audio ({exc}); give a file "
+                               "path or base64 of a whole audio file") from exc
+
+
+def _check_duration_header(path: Path, limit: float) -> None:
+    """Refuse an over-long file before decoding all of it, when its header says the length."""
+    try:
+        info = sf.info(str(path))
+    except Exception:  # not readable by libsndfile: the full decode path will say why
+        return
+    if info.samplerate and info.frames / info.samplerate > limit:
+        raise AudioTooLongError(_too_long(info.frames / info.samplerate, limit))
+
+
+def _too_long(seconds: float, limit: float) -> str:
+    return (f"audio is {seconds:.1f} s long, over the {limit:.0f} s maximum: trim it, or raise "
+            "the limit with max_seconds=... or the AUDIOROUTER_MAX_SECONDS environment variable")
+
+
+def _decode(data: bytes | Path, what: str) -> tuple[np.ndarray, int]:
+    """Decode a whole file to (frames, channels) float32; libsndfile first, then ffmpeg (PyAV)."""
+    try:
+        source = io.BytesIO(data) if isinstance(data, bytes) else str(data)
+        frames, rate = sf.read(source, dtype="float32", always_2d=True)
+        return frames, int(rate)
+    except Exception as sf_error:
+        try:
+            return _decode_with_av(data)
+        except Exception as av_error:
+            head = data[:16] if isinstance(data, bytes) else _head(data)
+            if not head:
+                raise EmptyAudioError(f"{what} is empty (0 bytes): nothing to decode") from None
+            if any(head.startswith(m) or m in head[:12] for m in _MAGIC):
+                raise AudioDecodeError(
+                    f"{what} looks like audio but could not be decoded (corrupt or truncated?): "
+                    f"{sf_error}; ffmpeg: {av_error}") from None
+            raise UnsupportedAudioFormatError(
+                f"{what} is not in an audio format AudioRouter can read: give wav, flac, ogg, "
+                "mp3 or another format ffmpeg decodes") from None
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(16)
+
+
+def _decode_with_av(data: bytes | Path) -> tuple[np.ndarray, int]:
+    import av  # installed with faster-whisper; only needed for formats libsndfile lacks
+
+    with av.open(io.BytesIO(data) if isinstance(data, bytes) else str(data)) as container:
+        stream = next((s for s in container.streams if s.type == "audio"), None)
+        if stream is None:
+            raise ValueError("no audio stream")
+        resampler = av.AudioResampler(format="fltp")
+        chunks = [out.to_ndarray() for frame in container.decode(stream)
+                  for out in resampler.resample(frame)]
+        rate = stream.rate or stream.codec_context.sample_rate
+    if not chunks:
+        raise ValueError("no audio frames")
+    return np.concatenate(chunks, axis=1).T.astype(np.float32), int(rate)
+
+
+def _as_frames(array: np.ndarray) -> np.ndarray:
+    """Shape any 1-D or 2-D array as (frames, channels) float32; channels-first is detected."""
+    x = np.asarray(array)
+    if x.ndim == 1:
+        x = x[:, None]
+    elif x.ndim == 2:
+        if x.shape[0] <= 8 and x.shape[1] > x.shape[0]:
+            x = x.T
+    else:
+        raise UnsupportedAudioFormatError(
+            f"audio arrays must be 1-D (mono) or 2-D (frames x channels), got shape {x.shape}")
+    if np.issubdtype(x.dtype, np.integer):
+        x = x.astype(np.float32) / float(np.iinfo(x.dtype).max)
+    return x.astype(np.float32, copy=False)
+
+
+def _make_clip(frames: np.ndarray, rate: int, limit: float, source: str) -> Clip:
+    if rate <= 0:
+        raise UnsupportedAudioFormatError(f"sample rate must be positive, got {rate}")
+    if frames.size == 0:
+        raise EmptyAudioError(f"{source}: the audio has no samples")
+    if not np.isfinite(frames).all():
+        raise NonFiniteAudioError(f"{source}: the audio contains NaN or infinite samples; "
+                                  "clean it (e.g. np.nan_to_num) before passing it in")
+    seconds = frames.shape[0] / rate
+    if seconds > limit:
+        raise AudioTooLongError(_too_long(seconds, limit))
+    peak = float(np.abs(frames).max())
+    clipped = float(np.mean(np.abs(frames) >= 0.999))
+    mono = frames.mean(axis=1) if frames.shape[1] > 1 else frames[:, 0]
+    if rate != SAMPLE_RATE:
+        mono = soxr.resample(mono, rate, SAMPLE_RATE, quality="HQ")
+    mono = np.ascontiguousarray(mono, dtype=np.float32)
+    mono.setflags(write=False)
+    digest = hashlib.sha256(mono.tobytes()).hexdigest()[:20]
+    clip = Clip(samples=mono, id=digest, original_sample_rate=rate,
+                original_channels=int(frames.shape[1]), original_peak=peak,
+                clipped_fraction=clipped, source=source)
+    clip_store.put(clip)
+    return clip
+
+
+class ClipStore:
+    """Clips by reference: an LRU in memory, spilled to the disk cache so a reference stays
+    valid across processes (a checkpointed graph resumed elsewhere, the LangGraph server)."""
+
+    def __init__(self, max_bytes: int = 512 * 2**20):
+        self._clips: OrderedDict[str, Clip] = OrderedDict()
+        self._bytes = 0
+        self._max_bytes = max_bytes
+        self._lock = threading.Lock()
+
+    def put(self, clip: Clip) -> None:
+        with self._lock:
+            if clip.id in self._clips:
+                self._clips.move_to_end(clip.id)
+                return
+            self._clips[clip.id] = clip
+            self._bytes += clip.samples.nbytes
+            while self._bytes > self._max_bytes and len(self._clips) > 1:
+                _, old = self._clips.popitem(last=False)
+                self._bytes -= old.samples.nbytes
+        self._spill(clip)
+
+    def get(self, ref: str) -> Clip:
+        clip_id = ref.removeprefix(CLIP_REF_PREFIX)
+        with self._lock:
+            if clip_id in self._clips:
+                self._clips.move_to_end(clip_id)
+                return self._clips[clip_id]
+        path = self._path(clip_id)
+        if not path.exists():
+            raise UnknownClipError(
+                f"no clip {ref} in this process or in {path.parent}: pass the audio itself "
+                "(path, bytes, base64 or array) rather than a reference")
+        with np.load(path) as data:
+            meta = {k: data[k].item() for k in data.files if k != "samples"}
+            samples = data["samples"]
+        samples.setflags(write=False)
+        clip = Clip(samples=samples, id=clip_id, **meta)
+        self.put(clip)
+        return clip
+
+    def _path(self, clip_id: str) -> Path:
+        return cache_dir() / "clips" / f"{clip_id}.npz"
+
+    def _spill(self, clip: Clip) -> None:
+        path = self._path(clip.id)
+        if path.exists():
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp.npz")
+            np.savez(tmp, samples=clip.samples, original_sample_rate=clip.original_sample_rate,
+                     original_channels=clip.original_channels, original_peak=clip.original_peak,
+                     clipped_fraction=clip.clipped_fraction, source=clip.source)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only cache only costs re-decoding later
+
+
+clip_store = ClipStore()
+
+
+def resolve_clip(audio: AudioInput) -> Clip:
+    """A `Clip` from a clip, a clip reference, or anything `load_audio` accepts."""
+    return audio if isinstance(audio, Clip) else load_audio(audio)

@@ -1,0 +1,179 @@
+"""What every audio tool shares: result types, the LangChain tool class, budgets, caching.
+
+A tool is written as a plain function ``run(clip, args) -> Output`` and declared with
+`audio_tool`. That gives a LangChain `StructuredTool` whose JSON schema is the args model
+(the audio is injected from graph state and hidden from it), which
+
+* never raises from `execute`: errors and overruns come back as a `ToolFailure`;
+* caches its output by (clip id, tool, arguments, tool version);
+* answers LangChain tool calls with the one-line summary as content and the structured
+  output as artifact.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from typing import Annotated, Any, Callable, Literal, TypeVar, Union
+
+from langchain_core.tools import InjectedToolArg, StructuredTool
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .audio import AudioInput, Clip, resolve_clip
+from .cache import ResultCache, cache_key
+from .errors import ToolArgumentError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ToolArgs(BaseModel):
+    """Base of every tool's arguments: what an LLM router sees as the tool's JSON schema."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ToolOutput(BaseModel):
+    """Base of every tool's successful result: structured fields plus a one-line summary."""
+
+    tool: str = ""
+    ok: Literal[True] = True
+    seconds: float = Field(0.0, description="wall time of the computation (0 when cached)")
+    cached: bool = False
+    summary: str = Field("", description="one line for a reasoner's prompt")
+
+    def describe(self) -> str:
+        """The one-line summary; every tool's output class says what matters most first."""
+        raise NotImplementedError
+
+
+class ToolFailure(BaseModel):
+    """A tool that raised or overran its budget: evidence that says so instead of a crash."""
+
+    tool: str
+    ok: Literal[False] = False
+    error: str
+    error_type: str
+    seconds: float = 0.0
+    summary: str = ""
+
+
+Evidence = Union[ToolOutput, ToolFailure]
+
+
+class AudioTool(StructuredTool):
+    """A LangChain tool over audio, with a version, an output schema and a time budget."""
+
+    version: str
+    args_model: type[ToolArgs]
+    output_model: type[ToolOutput]
+    time_budget_s: float = 30.0
+    implementation: Callable[[Clip, Any], ToolOutput]
+    result_cache: ResultCache
+
+    def execute(self, audio: AudioInput, args: ToolArgs | dict | None = None, *,
+                use_cache: bool = True, time_budget_s: float | None = None) -> Evidence:
+        """Run on any audio input; never raises: failures return as `ToolFailure`."""
+        start = time.perf_counter()
+        try:
+            parsed = self.parse_args(args)
+            clip = resolve_clip(audio)
+        except Exception as exc:  # bad arguments or unusable audio: one failed piece of evidence
+            return self._failure(exc, time.perf_counter() - start)
+        key = cache_key(clip.id, self.name, parsed.model_dump(mode="json"), self.version)
+        if use_cache and (hit := self.result_cache.get(key)) is not None:
+            return self.output_model.model_validate_json(hit).model_copy(
+                update={"cached": True, "seconds": 0.0})
+        budget = self.time_budget_s if time_budget_s is None else time_budget_s
+        try:
+            output = _call_with_budget(self.implementation, (clip, parsed), budget)
+        except Exception as exc:
+            return self._failure(exc, time.perf_counter() - start)
+        output = output.model_copy(update={"tool": self.name,
+                                           "seconds": round(time.perf_counter() - start, 4)})
+        output.summary = output.describe()
+        if use_cache:
+            self.result_cache.put(key, output.model_dump_json())
+        return output
+
+    def parse_args(self, args: ToolArgs | dict | None) -> ToolArgs:
+        if isinstance(args, self.args_model):
+            return args
+        try:
+            return self.args_model.model_validate(args or {})
+        except ValidationError as exc:
+            raise ToolArgumentError(
+                f"bad arguments for tool {self.name!r}: {exc.errors(include_url=False)}; "
+                f"the schema is {self.args_model.model_json_schema()}") from None
+
+    def _failure(self, exc: Exception, seconds: float) -> ToolFailure:
+        message = str(exc) or type(exc).__name__
+        return ToolFailure(tool=self.name, error=message, error_type=type(exc).__name__,
+                           seconds=round(seconds, 4),
+                           summary=f"{self.name} failed ({type(exc).__name__}): {message[:160]}")
+
+
+class ToolTimeoutError(TimeoutError):
+    """A tool ran past its time budget."""
+
+
+def _call_with_budget(fn: Callable, args: tuple, budget_s: float) -> Any:
+    """Call ``fn(*args)`` in a daemon thread and give up waiting after ``budget_s`` seconds.
+
+    Python cannot kill a thread: an overrunning call finishes in the background and its
+    result is dropped. The caller gets its answer on time, which is what the budget is for.
+    """
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, daemon=True, name=f"tool-{fn.__name__}")
+    worker.start()
+    worker.join(budget_s)
+    if worker.is_alive():
+        raise ToolTimeoutError(f"ran past its time budget of {budget_s:g} s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def audio_tool(*, name: str, args: type[ToolArgs], output: type[ToolOutput], version: str,
+               description: str, time_budget_s: float = 30.0) -> Callable[[Callable], AudioTool]:
+    """Declare ``fn(clip, args) -> output`` as an `AudioTool` (a LangChain StructuredTool)."""
+
+    def wrap(fn: Callable[[Clip, Any], ToolOutput]) -> AudioTool:
+        schema = type(f"{args.__name__}WithAudio", (args,), {
+            "__annotations__": {"audio": Annotated[Any, InjectedToolArg]},
+            "audio": Field(description="the audio, injected from graph state"),
+            "__doc__": args.__doc__ or description,
+        })
+
+        def invoke(audio: AudioInput, **kwargs: Any) -> tuple[str, dict]:
+            evidence = tool.execute(audio, kwargs)
+            return evidence.summary, evidence.model_dump(mode="json")
+
+        tool = AudioTool(name=name, description=description, args_schema=schema, func=invoke,
+                         response_format="content_and_artifact", version=version,
+                         args_model=args, output_model=output, time_budget_s=time_budget_s,
+                         implementation=fn, result_cache=ResultCache(f"tools/{name}"))
+        return tool
+
+    return wrap
+
+
+def load_once(factory: F) -> F:
+    """Like `functools.cache` for model loaders, but two threads never load the same model twice."""
+    cached = functools.cache(factory)
+    lock = threading.Lock()
+
+    @functools.wraps(factory)
+    def load(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return cached(*args, **kwargs)
+
+    load.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return load  # type: ignore[return-value]

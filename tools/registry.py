@@ -1,0 +1,35 @@
+"""The tool registry: every audio tool by name, in one fixed order.
+
+The order is part of the contract: the environment's MultiBinary action indexes it.
+"""
+
+from __future__ import annotations
+
+from .base import AudioTool
+from .errors import UnknownToolError
+from .info import audio_info
+
+TOOLS: tuple[AudioTool, ...] = (
+    audio_info,
+)
+_BY_NAME = {tool.name: tool for tool in TOOLS}
+
+
+def tool_names() -> list[str]:
+    return [tool.name for tool in TOOLS]
+
+
+def get_tool(name: str) -> AudioTool:
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise UnknownToolError(
+            f"no tool named {name!r}; the tools are: {', '.join(tool_names())}") from None
+
+
+def get_tools(names: list[str] | None = None) -> list[AudioTool]:
+    """The named tools in registry order (all of them when ``names`` is None)."""
+    if names is None:
+        return list(TOOLS)
+    wanted = {get_tool(n).name for n in names}
+    return [tool for tool in TOOLS if tool.name in wanted]
