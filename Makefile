@@ -49,7 +49,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
 
 bench: $(STAMP)
-	$(BIN)/python -m audiorouter.evals.tool_benchmark
+	$(BIN)/python -m audiorouter.evals.tool_bench.run
 
 clean:
 	rm -rf $(VENV) build *.egg-info

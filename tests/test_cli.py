@@ -1,0 +1,37 @@
+import json
+
+import soundfile as sf
+from typer.testing import CliRunner
+
+from audiorouter.evals.cli import app
+from conftest import sine
+
+runner = CliRunner()
+
+
+def test_tools_lists_every_tool_with_its_schema():
+    result = runner.invoke(app, ["tools", "--json"])
+    assert result.exit_code == 0
+    entries = {e["name"]: e for e in json.loads(result.stdout)}
+    assert "audio_info" in entries and "analyze_pitch" in entries
+    assert "audio" not in entries["analyze_pitch"]["args_schema"].get("properties", {})
+
+
+def test_tool_runs_one_tool_on_a_file(tmp_path):
+    path = tmp_path / "a.wav"
+    sf.write(path, sine(440, 1.5), 16_000)
+    result = runner.invoke(app, ["tool", "audio_info", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["duration_s"] == 1.5
+    text = runner.invoke(app, ["tool", "audio_info", str(path)])
+    assert text.stdout.startswith("audio_info: 1.50 s, mono")
+
+
+def test_errors_are_one_clear_line_and_exit_code_2(tmp_path):
+    missing = runner.invoke(app, ["tool", "audio_info", str(tmp_path / "none.wav")])
+    assert missing.exit_code == 2 and "no audio file" in missing.output
+    unknown = runner.invoke(app, ["tool", "count_sheep", str(tmp_path / "none.wav")])
+    assert unknown.exit_code == 2 and "audio_info" in unknown.output
+    bad_json = runner.invoke(app, ["tool", "audio_info", "x.wav", "--args", "{oops"])
+    assert bad_json.exit_code == 2 and "JSON" in bad_json.output
+    assert "Traceback" not in missing.output + unknown.output + bad_json.output
