@@ -1,0 +1,388 @@
+"""Benchmark tasks of the sound tools: tag_sounds, count_events, measure_loudness.
+
+Every clip is built from real renderers and recordings (evals/synth.py) with its answer
+known by construction: which kinds of sound play when, how many hits, how loud each part is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from audiorouter.evals import synth
+from audiorouter.tools.dsp import frame_db
+
+from .tasks import Case, ToolTask
+
+SR = synth.SR
+
+# --- tag_sounds -----------------------------------------------------------------------------
+
+_SENTENCES = (
+    "The train to the city leaves at half past nine.",
+    "Please remember to bring your umbrella tomorrow.",
+    "We found a small cafe near the river last summer.",
+    "Turn left at the second light and park behind the school.",
+    "Her brother plays the violin in the evening.",
+    "The meeting has been moved to Thursday afternoon.",
+    "Could you read the last number again, slowly?",
+    "It was colder than anyone expected this morning.",
+)
+_VOICES = ("kal", "slt", "awb", "rms", "espeak:en-us", "espeak:en-gb+f3")
+# GM programs whose melodies sound like their instrument in FluidR3: piano, vibraphone,
+# organ, nylon guitar, violin, trumpet, alto sax, flute.
+_MELODIC = (0, 11, 19, 24, 40, 56, 65, 73)
+
+# AudioSet labels that count as hearing each kind of sound. Drums are music in AudioSet, so
+# a music label on drums is right and "music" is only checked absent where no drums play.
+DRUM_LABELS = frozenset({
+    "Percussion", "Drum kit", "Drum machine", "Drum", "Snare drum", "Rimshot", "Drum roll",
+    "Bass drum", "Timpani", "Tabla", "Cymbal", "Hi-hat", "Wood block", "Tambourine",
+    "Cowbell", "Drum and bass"})
+SOUND_LABELS: dict[str, frozenset[str]] = {
+    "speech": frozenset({"Speech", "Speech synthesizer", "Narration, monologue",
+                         "Male speech, man speaking", "Female speech, woman speaking",
+                         "Child speech, kid speaking", "Conversation"}),
+    "drums": DRUM_LABELS,
+    "tone": frozenset({"Sine wave", "Beep, bleep", "Tuning fork", "Dial tone", "Sidetone",
+                       "Hum", "Electronic tuner", "Chirp tone"}),
+    "noise": frozenset({"White noise", "Pink noise", "Noise", "Static", "Hiss",
+                        "Environmental noise"}),
+}
+
+
+def _music_labels() -> frozenset[str]:
+    """Every AudioSet music class (Music ... Scary music) except the drum ones."""
+    from audiorouter.tools.sounds import load_yamnet
+
+    names = load_yamnet()[1]
+    return frozenset(names[names.index("Music"):names.index("Scary music") + 1]) - DRUM_LABELS
+
+
+def _sound_part(kind: str, rng: np.random.Generator) -> np.ndarray:
+    """1-3 s of one kind of sound, faded, no leading or trailing silence to speak of."""
+    if kind == "speech":
+        return synth.speak(str(rng.choice(_SENTENCES)), voice=str(rng.choice(_VOICES)))
+    if kind == "music":
+        program = int(rng.choice(_MELODIC))
+        start, notes = 0.0, []
+        for _ in range(int(rng.integers(5, 9))):
+            dur = float(rng.choice((0.25, 0.35, 0.5)))
+            notes.append(synth.Note(start, dur * 0.95, int(rng.integers(55, 80)), 100))
+            start += dur
+        return synth.render_notes(notes, program=program)
+    if kind == "drums":
+        if rng.random() < 0.5:
+            return synth.drum_loop(float(rng.uniform(90, 140)), 1, rng)
+        return synth.hits(int(rng.integers(4, 9)), rng=rng, each_different=True,
+                          gap_range_s=(0.2, 0.35))[0]
+    if kind == "tone":
+        return synth.tone(float(rng.uniform(300, 2000)), float(rng.uniform(1.0, 2.0)))
+    if kind == "noise":
+        return synth.white_noise(float(rng.uniform(1.0, 2.0)), rng,
+                                 amplitude=float(rng.uniform(0.05, 0.2)))
+    raise ValueError(kind)
+
+
+def _active_span(x: np.ndarray, floor_db: float = -35.0) -> tuple[float, float]:
+    """First and last 10 ms frame within `floor_db` of the part's loudest frame."""
+    db = frame_db(x, SR // 100, SR // 100)
+    loud = np.flatnonzero(db > db.max() + floor_db)
+    return loud[0] / 100, (loud[-1] + 1) / 100
+
+
+def make_sound_cases(rng: np.random.Generator, n: int) -> list[Case]:
+    """Sequences of 2-3 kinds of sound with silences between: truth = kind -> (start, end)."""
+    kinds = ("speech", "music", "drums", "tone", "noise")
+    cases = []
+    for i in range(n):
+        chosen = [str(k) for k in rng.choice(kinds, size=int(rng.integers(2, 4)), replace=False)]
+        pieces, spans, now = [synth.silence(0.3)], {}, 0.3
+        for kind in chosen:
+            part = _sound_part(kind, rng)
+            start, end = _active_span(part)
+            spans[kind] = (round(now + start, 2), round(now + end, 2))
+            gap = float(rng.uniform(0.5, 1.0))
+            pieces += [part, synth.silence(gap)]
+            now += len(part) / SR + gap
+        audio = np.concatenate(pieces).astype(np.float32)
+        cases.append(Case(name=f"sounds-{i}-{'+'.join(chosen)}", audio=audio,
+                          truth={"present": spans, "absent": _absent(chosen, kinds)},
+                          args={"top_k": 10}))
+    return cases
+
+
+def _absent(chosen: list[str], kinds: tuple[str, ...]) -> list[str]:
+    return [k for k in kinds if k not in chosen and not (k == "music" and "drums" in chosen)]
+
+
+def _heard(output, kind: str, *, specific: bool = False) -> list:
+    """The output's labels of `kind` that are present somewhere (have segments).
+
+    `specific` leaves out "Music" and "Musical instrument", which rightly cover drums too.
+    """
+    labels = _music_labels() if kind == "music" else SOUND_LABELS[kind]
+    if specific:
+        labels = labels - {"Music", "Musical instrument"}
+    return [item for item in output.labels if item.label in labels and item.segments]
+
+
+def score_presence(output, truth: dict) -> float:
+    """Share of kinds rightly heard (present ones) or rightly not heard (absent ones)."""
+    right = [bool(_heard(output, k)) for k in truth["present"]]
+    right += [not _heard(output, k) for k in truth["absent"]]
+    return float(np.mean(right))
+
+
+def score_timeline(output, truth: dict) -> float:
+    """Share of present kinds whose heard time overlaps the true span with IoU >= 0.5."""
+    right = []
+    for kind, span in truth["present"].items():
+        heard = [(seg.start_s, seg.end_s) for item in
+                 _heard(output, kind, specific="drums" in truth["present"])
+                 for seg in item.segments]
+        right.append(_iou(heard, span) >= 0.5)
+    return float(np.mean(right))
+
+
+def _iou(spans: list[tuple[float, float]], span: tuple[float, float]) -> float:
+    """Intersection over union of a union of spans and one span, on a 10 ms grid."""
+    size = int(100 * max([span[1], *(e for _, e in spans)])) + 1
+    ours, theirs = np.zeros(size, bool), np.zeros(size, bool)
+    for start, end in spans:
+        ours[int(start * 100):int(end * 100)] = True
+    theirs[int(span[0] * 100):int(span[1] * 100)] = True
+    return float(np.sum(ours & theirs) / max(np.sum(ours | theirs), 1))
+
+
+TAG_PRESENCE = ToolTask(
+    name="sound presence in sequences", tool="tag_sounds",
+    metric="share of kinds (speech/music/drums/tone/noise) rightly present or absent in top-10",
+    make_cases=make_sound_cases, score=score_presence, goal=">= 0.9")
+TAG_TIMELINE = ToolTask(
+    name="sound timeline in sequences", tool="tag_sounds",
+    metric="share of present kinds whose timeline has IoU >= 0.5 with the true span",
+    make_cases=make_sound_cases, score=score_timeline, goal=">= 0.8")
+
+
+# --- count_events ---------------------------------------------------------------------------
+
+_EVENT_KINDS = ("drum", "drum-same", "tone", "click")
+
+
+def _event_cases(rng: np.random.Generator, n: int, noisy: bool) -> list[Case]:
+    """1-12 hits (mixed or one repeated real drum sample), beeps or clicks; optionally
+    white noise from t=0 at 10-25 dB SNR (the noise start must not count)."""
+    cases = []
+    for i in range(n):
+        kind, count = _EVENT_KINDS[i % 4], int(rng.integers(1, 13))
+        if kind == "drum-same":
+            audio, onsets = synth.hits(count, rng=rng)
+        else:
+            audio, onsets = synth.events_clip(count, rng, kind)  # type: ignore[arg-type]
+        snr = float(rng.uniform(10, 25))
+        if noisy:
+            audio = synth.fade(synth.mix(audio, synth.white_noise(len(audio) / SR, rng), snr))
+        cases.append(Case(name=f"events-{i}-{kind}-{count}" + (f"-snr{snr:.0f}" if noisy else ""),
+                          audio=audio, truth={"count": count, "onsets": onsets}))
+    return cases
+
+
+def score_count(output, truth: dict) -> float:
+    return float(output.count == truth["count"])
+
+
+EVENTS_CLEAN = ToolTask(
+    name="event count, clean", tool="count_events", metric="share with the exact count",
+    make_cases=lambda rng, n: _event_cases(rng, n, noisy=False), score=score_count,
+    goal=">= 0.9")
+EVENTS_NOISY = ToolTask(
+    name="event count, 10-25 dB SNR noise", tool="count_events",
+    metric="share with the exact count",
+    make_cases=lambda rng, n: _event_cases(rng, n, noisy=True), score=score_count,
+    goal=">= 0.8")
+
+
+# --- measure_loudness -----------------------------------------------------------------------
+
+def _steady_part(rng: np.random.Generator) -> np.ndarray:
+    """0.4-0.9 s of sound with sharp edges and no internal pause, at an RMS of 0.1."""
+    seconds = float(rng.uniform(0.4, 0.9))
+    kind = int(rng.integers(3))
+    if kind == 0:
+        part = synth.tone(float(rng.uniform(300, 2000)), seconds)
+    elif kind == 1:
+        part = synth.white_noise(seconds, rng)
+    else:
+        chord = synth.chord_clip(int(rng.integers(48, 68)), "major", int(rng.choice(_MELODIC)),
+                                 seconds + synth.LEAD_S + synth.RELEASE_S)
+        start = int(synth.LEAD_S * SR)
+        part = synth.fade(chord[start:start + int(seconds * SR)])
+    return (part * (0.1 / np.sqrt(np.mean(part.astype(np.float64) ** 2)))).astype(np.float32)
+
+
+def _word_part(rng: np.random.Generator) -> np.ndarray:
+    """A real recorded digit (Asterisk prompts), trimmed, at an RMS of 0.1."""
+    word = synth.asterisk_digits(str(int(rng.integers(10))), gap_s=0.0)
+    return (word * (0.1 / np.sqrt(np.mean(word.astype(np.float64) ** 2)))).astype(np.float32)
+
+
+def _part(rng: np.random.Generator) -> np.ndarray:
+    return _word_part(rng) if rng.random() < 0.3 else _steady_part(rng)
+
+
+def make_loudest_cases(rng: np.random.Generator, n: int) -> list[Case]:
+    """3-5 sounds 0.5-1 s apart at equal RMS (+-2 dB), one of them 6-12 dB louder."""
+    cases = []
+    for i in range(n):
+        parts = [_part(rng) * 10 ** (float(rng.uniform(-2, 2)) / 20)
+                 for _ in range(int(rng.integers(3, 6)))]
+        loud = int(rng.integers(len(parts)))
+        boost = float(rng.uniform(6, 12))
+        parts[loud] = parts[loud] * 10 ** (boost / 20)
+        audio, spans = _sequence(parts, rng)
+        cases.append(Case(name=f"loudest-{i}-{loud + 1}of{len(parts)}-{boost:.0f}dB",
+                          audio=audio, truth={"span": spans[loud]}))
+    return cases
+
+
+def _sequence(parts: list[np.ndarray], rng: np.random.Generator,
+              gaps: list[float] | None = None) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """Parts in a row after 0.1 s of silence, gaps drawn from 0.5-1 s unless given."""
+    pieces, spans, now = [synth.silence(0.1)], [], 0.1
+    for k, part in enumerate(parts):
+        spans.append((now, now + len(part) / SR))
+        gap = gaps[k] if gaps is not None else float(rng.uniform(0.5, 1.0))
+        pieces += [part.astype(np.float32), synth.silence(gap)]
+        now += len(part) / SR + gap
+    return np.concatenate(pieces).astype(np.float32), spans
+
+
+def score_loudest(output, truth: dict) -> float:
+    start, end = truth["span"]
+    return float(start - 0.1 <= output.loudest.time_s <= end + 0.1)
+
+
+def make_half_cases(rng: np.random.Generator, n: int) -> list[Case]:
+    """Two halves of 1-3 sounds each (no pauses between), one half 4-12 dB louder."""
+    cases = []
+    for i in range(n):
+        louder = str(rng.choice(["first", "second"]))
+        boost = 10 ** (float(rng.uniform(4, 12)) / 20)
+        halves = []
+        for which in ("first", "second"):
+            half = np.concatenate([_part(rng) for _ in range(int(rng.integers(1, 4)))])
+            halves.append(half * (boost if which == louder else 1.0))
+        length = max(len(h) for h in halves)  # equal halves, so the tool's split is ours
+        audio = np.concatenate([np.pad(h, (0, length - len(h))) for h in halves])
+        cases.append(Case(name=f"halves-{i}-{louder}", audio=audio.astype(np.float32),
+                          truth=louder))
+    return cases
+
+
+def score_half(output, truth: str) -> float:
+    first, second = output.first_half_lufs or -99.0, output.second_half_lufs or -99.0
+    return float((first > second) == (truth == "first"))
+
+
+def make_silence_cases(rng: np.random.Generator, n: int) -> list[Case]:
+    """2-4 sounds with 1-3 silences of 0.4-1.5 s between them (the other gaps 0.1 s);
+    half the clips carry a faint noise floor 50-60 dB below the sounds."""
+    cases = []
+    for i in range(n):
+        parts = [_steady_part(rng) * 10 ** (float(rng.uniform(-6, 6)) / 20)
+                 for _ in range(int(rng.integers(2, 5)))]
+        gaps = [0.1] * len(parts)
+        long_gaps = rng.choice(len(parts) - 1, size=int(rng.integers(1, len(parts))), replace=False)
+        for k in long_gaps:
+            gaps[k] = float(rng.uniform(0.4, 1.5))
+        audio, spans = _sequence(parts, rng, gaps)
+        silences = [(round(spans[k][1], 3), round(spans[k + 1][0], 3)) for k in sorted(long_gaps)]
+        floor = i % 2 == 1
+        if floor:
+            noise = synth.white_noise(len(audio) / SR, rng, amplitude=0.1)
+            audio = audio + noise * 10 ** (-float(rng.uniform(50, 60)) / 20)
+        cases.append(Case(name=f"silences-{i}-{len(silences)}" + ("-floor" if floor else ""),
+                          audio=audio.astype(np.float32), truth=silences))
+    return cases
+
+
+def score_silences(output, truth: list[tuple[float, float]]) -> float:
+    """1 when every true silence is reported within 0.1 s at both ends and nothing else is."""
+    found = [(s.start_s, s.end_s) for s in output.silences]
+    matched = all(any(abs(a - s) <= 0.1 and abs(b - e) <= 0.1 for a, b in found)
+                  for s, e in truth)
+    return float(matched and len(found) == len(truth))
+
+
+def make_snr_cases(rng: np.random.Generator, n: int) -> list[Case]:
+    """Speech, drum hits or beeps mixed with white or recorded (alsa-utils) noise at 0-30 dB."""
+    from audiorouter.tools.audio import load_audio
+
+    recorded = load_audio("/usr/share/sounds/alsa/Noise.wav").samples
+    cases = []
+    for i in range(n):
+        kind = ("speech", "hits", "beeps")[i % 3]
+        if kind == "speech":
+            signal = synth.speak(str(rng.choice(_SENTENCES)), voice=str(rng.choice(_VOICES)))
+        elif kind == "hits":
+            signal = synth.hits(int(rng.integers(4, 10)), rng=rng, each_different=True)[0]
+        else:
+            signal = synth.events_clip(int(rng.integers(4, 10)), rng, "tone")[0]
+        noise = (synth.white_noise(len(signal) / SR, rng) if i % 2 else
+                 np.roll(recorded, int(rng.integers(len(recorded)))))
+        snr = float(rng.uniform(0, 30))
+        cases.append(Case(name=f"snr-{i}-{kind}-{'white' if i % 2 else 'recorded'}-{snr:.0f}dB",
+                          audio=synth.mix(signal, noise, snr), truth=snr))
+    return cases
+
+
+def score_snr(output, truth: float) -> float:
+    return float(output.snr_db is not None and abs(output.snr_db - truth) <= 3.0)
+
+
+def make_reference_cases(rng: np.random.Generator, n: int) -> list[Case]:
+    """1 kHz sines of known level, 0.2-5 s long: BS.1770 gives (peak dBFS) - 3.01 LUFS
+    (mono, K-weighting ~0 dB at 1 kHz; -20 dBFS -> -23.0 LUFS), half of them clipped
+    (driven 3-12 dB past full scale, then cut at +-1)."""
+    cases = []
+    for i in range(n):
+        clipped = i % 2 == 1
+        level = float(rng.uniform(3, 12)) if clipped else float(rng.uniform(-40, -1))
+        seconds = float(rng.choice([0.2, 0.5, 1.0, 5.0]))
+        t = np.arange(int(seconds * SR)) / SR
+        audio = np.clip(10 ** (level / 20) * np.sin(2 * np.pi * 1000 * t), -1, 1)
+        cases.append(Case(name=f"reference-{i}-{level:.0f}dBFS-{seconds}s",
+                          audio=audio.astype(np.float32),
+                          truth={"lufs": None if clipped else level - 3.01, "clipped": clipped}))
+    return cases
+
+
+def score_reference(output, truth: dict) -> float:
+    """Clipping flagged right and, for clean tones, LUFS within 0.5 LU of BS.1770."""
+    if output.clipping != truth["clipped"]:
+        return 0.0
+    return float(truth["lufs"] is None or abs(output.integrated_lufs - truth["lufs"]) <= 0.5)
+
+
+LOUDEST = ToolTask(
+    name="loudest of several sounds", tool="measure_loudness",
+    metric="share whose loudest moment falls on the sound made 6-12 dB louder",
+    make_cases=make_loudest_cases, score=score_loudest, goal=">= 0.9")
+LOUDER_HALF = ToolTask(
+    name="louder half", tool="measure_loudness",
+    metric="share with the 4-12 dB louder half right", make_cases=make_half_cases,
+    score=score_half, goal=">= 0.95")
+SILENCES = ToolTask(
+    name="silence gaps", tool="measure_loudness",
+    metric="share with every silence found within 0.1 s and no extra one",
+    make_cases=make_silence_cases, score=score_silences, goal=">= 0.9")
+SNR = ToolTask(
+    name="SNR of noisy mixes", tool="measure_loudness", metric="share within 3 dB",
+    make_cases=make_snr_cases, score=score_snr, goal=">= 0.8")
+REFERENCE = ToolTask(
+    name="LUFS of 1 kHz reference tones and clipping", tool="measure_loudness",
+    metric="share with clipping flagged right and LUFS within 0.5 LU of BS.1770",
+    make_cases=make_reference_cases, score=score_reference, goal="1.0")
+
+TASKS: list[ToolTask] = [TAG_PRESENCE, TAG_TIMELINE, EVENTS_CLEAN, EVENTS_NOISY,
+                         LOUDEST, LOUDER_HALF, SILENCES, SNR, REFERENCE]
