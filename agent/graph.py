@@ -16,8 +16,8 @@ from langgraph.types import Send
 from audiorouter.tools import Evidence, ToolFailure, get_tool, load_audio, resolve_clip
 
 from .answer import Reasoner
-from .reasoners import CascadeReasoner
-from .routing import AllToolsRouter, Route, Router
+from .defaults import default_reasoner, make_router
+from .routing import Route, Router
 from .state import AudioAnswer, AudioQuestion, AudioRouterState
 
 
@@ -105,14 +105,15 @@ def build_graph(router: Router | None = None, reasoner: Reasoner | None = None, 
     """The AudioRouter graph.
 
     Args:
-        router: decides the tool calls (default: every tool; see `routing` and `policy`).
+        router: decides the tool calls (default: `defaults.make_router()`, the shipped learned
+            router when present, else every tool).
         reasoner: answers from audio, question and evidence (default: the local cascade LLM).
         tools: restrict which tools may run, whatever the router asks.
         tool_time_budget_s: override every tool's time budget.
         compile: return a compiled graph (default) or the `StateGraph` builder.
         checkpointer: passed to ``compile``.
     """
-    nodes = _Nodes(router or AllToolsRouter(), reasoner or CascadeReasoner(), tools, tool_time_budget_s)
+    nodes = _Nodes(router or make_router(), reasoner or default_reasoner(), tools, tool_time_budget_s)
     builder = StateGraph(AudioRouterState, input_schema=AudioQuestion, output_schema=AudioAnswer)
     builder.add_node("prepare", nodes.prepare)
     builder.add_node("route", nodes.route)

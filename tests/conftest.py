@@ -26,3 +26,21 @@ def rng() -> np.random.Generator:
 def sine(freq: float = 440.0, seconds: float = 1.0, sr: int = 16_000, amp: float = 0.5) -> np.ndarray:
     t = np.arange(int(seconds * sr)) / sr
     return (amp * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+@pytest.fixture(scope="session")
+def small_reasoner():
+    """A real local LLM small enough for plumbing tests (SmolLM2-135M through llama.cpp)."""
+    from audiorouter.agent.reasoners import CascadeReasoner
+    from audiorouter.tools.models import SMOLLM2_135M
+
+    return CascadeReasoner(SMOLLM2_135M)
+
+
+@pytest.fixture(scope="session")
+def knocks():
+    """Four real drum hits at known times."""
+    from audiorouter.evals import synth
+
+    audio, onsets = synth.hits(4, rng=np.random.default_rng(3))
+    return audio, onsets

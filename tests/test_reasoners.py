@@ -1,0 +1,75 @@
+import numpy as np
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
+from langchain_core.messages import AIMessage
+
+from audiorouter.agent.reasoners import ChatModelReasoner, ReasonerError
+from audiorouter.tools import get_tool, load_audio
+
+
+@pytest.fixture(scope="module")
+def clip_and_evidence(knocks):
+    audio, _ = knocks
+    clip = load_audio(audio, 16_000)
+    return clip, [get_tool("count_events").execute(clip)]
+
+
+@pytest.mark.slow
+def test_cascade_multiple_choice_returns_calibrated_probabilities(small_reasoner, clip_and_evidence):
+    clip, evidence = clip_and_evidence
+    answer = small_reasoner.answer(clip, "How many knocks are heard?", ["2", "3", "4", "5"], evidence)
+    assert len(answer.probabilities) == 4 and np.isclose(sum(answer.probabilities), 1, atol=1e-3)
+    assert answer.choice == int(np.argmax(answer.probabilities)) and answer.text == ["2", "3", "4", "5"][answer.choice]
+    assert answer.prompt_tokens > 20
+
+
+@pytest.mark.slow
+def test_cyclic_calibration_removes_letter_position_bias(small_reasoner, clip_and_evidence):
+    clip, evidence = clip_and_evidence
+    choices = ["two", "three", "four", "five"]
+    a = small_reasoner.answer(clip, "How many knocks?", choices, evidence).probabilities
+    rotated = choices[1:] + choices[:1]
+    b = small_reasoner.answer(clip, "How many knocks?", rotated, evidence).probabilities
+    # the same options in another order get the same probabilities: position no longer matters
+    np.testing.assert_allclose(b, a[1:] + a[:1], atol=2e-3)
+
+
+@pytest.mark.slow
+def test_open_questions_get_text(small_reasoner, clip_and_evidence):
+    clip, evidence = clip_and_evidence
+    answer = small_reasoner.answer(clip, "What do you hear?", None, evidence)
+    assert answer.choice is None and isinstance(answer.text, str) and answer.text
+
+
+def test_bad_option_counts_are_refused(small_reasoner, clip_and_evidence):
+    clip, evidence = clip_and_evidence
+    with pytest.raises(ReasonerError):
+        small_reasoner.answer(clip, "q", ["only one"], evidence)
+
+
+def test_chat_model_reasoner_sends_audio_and_evidence(clip_and_evidence):
+    clip, evidence = clip_and_evidence
+    model = FakeMessagesListChatModel(responses=[AIMessage("C. four")])
+    reasoner = ChatModelReasoner(model)
+    messages = reasoner.messages(clip, "How many knocks?", ["two", "three", "four"], evidence)
+    blocks = messages[1].content
+    assert blocks[0]["type"] == "input_audio" and len(blocks[0]["input_audio"]["data"]) > 1000
+    assert "count_events" in blocks[1]["text"] and "C. four" in blocks[1]["text"]
+    answer = reasoner.answer(clip, "How many knocks?", ["two", "three", "four"], evidence)
+    assert (answer.choice, answer.text) == (2, "four")
+
+
+def test_chat_model_reasoner_reads_logprobs_when_given(clip_and_evidence):
+    clip, evidence = clip_and_evidence
+    top = [{"token": "B", "logprob": -0.1}, {"token": "A", "logprob": -2.5}, {"token": "x", "logprob": -1}]
+    reply = AIMessage("B", response_metadata={"logprobs": {"content": [{"top_logprobs": top}]}})
+    answer = ChatModelReasoner(FakeMessagesListChatModel(responses=[reply])).answer(
+        clip, "q", ["one", "two"], evidence)
+    assert answer.choice == 1 and answer.probabilities[1] > 0.9
+
+
+def test_chat_model_reasoner_reports_unparseable_replies(clip_and_evidence):
+    clip, evidence = clip_and_evidence
+    reasoner = ChatModelReasoner(FakeMessagesListChatModel(responses=[AIMessage("I am not sure")]))
+    answer = reasoner.answer(clip, "q", ["one", "two"], evidence)
+    assert answer.choice is None and "no option" in answer.error
