@@ -1,7 +1,8 @@
 """The embedded defaults, overridable by environment variables (for servers and tests).
 
 ``AUDIOROUTER_ROUTER_KIND``: ``learned`` (the shipped checkpoint, or ``AUDIOROUTER_ROUTER``),
-``all``, ``none`` or ``llm``; default ``learned`` when a checkpoint exists, else ``all``.
+``all``, ``none``, ``llm`` or ``fixed:tool_a,tool_b``; default ``learned`` when a checkpoint
+exists, else ``all``.
 ``AUDIOROUTER_REASONER_MODEL``: a model spec name (``qwen2.5-coder-1.5b-instruct``,
 ``smollm2-135m-instruct``) or a GGUF path for the cascade reasoner.
 """
@@ -14,7 +15,7 @@ from audiorouter.tools.errors import AudioRouterError
 from audiorouter.tools.models import QWEN_CODER_1_5B, SMOLLM2_135M
 
 from .reasoners import CascadeReasoner
-from .routing import AllToolsRouter, NoToolsRouter, Router
+from .routing import AllToolsRouter, FixedRouter, NoToolsRouter, Router
 
 GGUF_MODELS = {spec.name: spec for spec in (QWEN_CODER_1_5B, SMOLLM2_135M)}
 
@@ -25,7 +26,7 @@ def default_reasoner() -> CascadeReasoner:
 
 
 def make_router(kind: str | None = None, checkpoint: str | None = None) -> Router:
-    """A router by name: ``learned``, ``all``, ``none`` or ``llm``."""
+    """A router by name: ``learned``, ``all``, ``none``, ``llm`` or ``fixed:tool_a,tool_b``."""
     from .policy import DEFAULT_CHECKPOINT, LearnedRouter
 
     if kind is None:
@@ -42,4 +43,6 @@ def make_router(kind: str | None = None, checkpoint: str | None = None) -> Route
         from .llm_router import LLMRouter
 
         return LLMRouter()
-    raise AudioRouterError(f"unknown router {kind!r}: use learned, all, none or llm")
+    if kind.startswith("fixed:"):
+        return FixedRouter([n.strip() for n in kind.removeprefix("fixed:").split(",") if n.strip()])
+    raise AudioRouterError(f"unknown router {kind!r}: use learned, all, none, llm or fixed:a,b")
