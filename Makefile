@@ -40,7 +40,7 @@ $(STAMP): pyproject.toml Makefile
 	touch $@
 
 demo: $(STAMP)
-	$(BIN)/audiorouter demo
+	$(BIN)/audiorouter ask
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -32,11 +32,12 @@ class _Nodes:
     """The graph's nodes, closed over one router, one reasoner and the allowed tools."""
 
     def __init__(self, router: Router, reasoner: Reasoner, tools: Sequence[str] | None,
-                 tool_time_budget_s: float | None):
+                 tool_time_budget_s: float | None, cache_tools: bool):
         self.router = router
         self.reasoner = reasoner
         self.allowed = set(tools) if tools is not None else None
         self.budget = tool_time_budget_s
+        self.cache_tools = cache_tools
 
     def prepare(self, state: AudioRouterState) -> dict:
         start = time.perf_counter()
@@ -75,7 +76,8 @@ class _Nodes:
             failure = ToolFailure(tool=call["name"], error=str(exc), error_type=type(exc).__name__,
                                   summary=f"{call['name']} failed: unknown tool")
             return {"evidence": [failure.model_dump(mode="json")]}
-        result = tool.execute(task["clip"], call.get("args") or {}, time_budget_s=self.budget)
+        result = tool.execute(task["clip"], call.get("args") or {}, time_budget_s=self.budget,
+                              use_cache=self.cache_tools)
         return {"evidence": [result.model_dump(mode="json")],
                 "timings": {f"tool:{result.tool}": result.seconds}}
 
@@ -101,7 +103,8 @@ class _Nodes:
 
 def build_graph(router: Router | None = None, reasoner: Reasoner | None = None, *,
                 tools: Sequence[str] | None = None, tool_time_budget_s: float | None = None,
-                compile: bool = True, checkpointer: Any = None, name: str = "audiorouter"):
+                cache_tools: bool = True, compile: bool = True, checkpointer: Any = None,
+                name: str = "audiorouter"):
     """The AudioRouter graph.
 
     Args:
@@ -110,10 +113,12 @@ def build_graph(router: Router | None = None, reasoner: Reasoner | None = None, 
         reasoner: answers from audio, question and evidence (default: the local cascade LLM).
         tools: restrict which tools may run, whatever the router asks.
         tool_time_budget_s: override every tool's time budget.
+        cache_tools: reuse tool results for the same clip and arguments (default on).
         compile: return a compiled graph (default) or the `StateGraph` builder.
         checkpointer: passed to ``compile``.
     """
-    nodes = _Nodes(router or make_router(), reasoner or default_reasoner(), tools, tool_time_budget_s)
+    nodes = _Nodes(router or make_router(), reasoner or default_reasoner(), tools, tool_time_budget_s,
+                   cache_tools)
     builder = StateGraph(AudioRouterState, input_schema=AudioQuestion, output_schema=AudioAnswer)
     builder.add_node("prepare", nodes.prepare)
     builder.add_node("route", nodes.route)

@@ -47,8 +47,9 @@ class CascadeReasoner:
 
     def __init__(self, model: ModelSpec | str = QWEN_CODER_1_5B, *,
                  calibration: Calibration = "cyclic", describe_audio: bool = True,
-                 max_new_tokens: int = 24, n_ctx: int = 4096):
+                 max_new_tokens: int = 24, n_ctx: int = 4096, use_cache: bool = True):
         self.model = model
+        self.use_cache = use_cache
         self.calibration = calibration
         self.describe_audio = describe_audio
         self.max_new_tokens = max_new_tokens
@@ -108,6 +109,8 @@ class CascadeReasoner:
 
     def _cached(self, kind: str, prompt: str, compute) -> Any:
         """Reasoner outputs are deterministic: cache them by prompt, on disk."""
+        if not self.use_cache:
+            return compute()
         key = cache_key(kind, self.name, prompt)
         hit = self._cache.get(key)
         if hit is not None:

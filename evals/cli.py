@@ -100,6 +100,65 @@ def demo(
                f"{wall:.2f} s (sum of tool times {total:.2f} s); first run includes model loading")
 
 
+@app.command("ask")
+def ask(
+    audio: Optional[str] = typer.Argument(None, help="audio file, data URI or base64 (default: the bundled example)"),
+    question: Optional[str] = typer.Argument(None, help="the question (default: the example's)"),
+    choice: list[str] = typer.Option([], "--choice", "-c", help="an answer option; repeat for each"),
+    router: Optional[str] = typer.Option(None, help="learned, all, none, llm or fixed:tool_a,tool_b"),
+    checkpoint: Optional[str] = typer.Option(None, help="learned-router checkpoint"),
+    reasoner: Optional[str] = typer.Option(None, help="GGUF model name or path for the cascade reasoner"),
+    as_json: bool = typer.Option(False, "--json", help="print the graph's whole output as JSON"),
+) -> None:
+    """Ask a question about an audio clip: prints the route, each tool's evidence and the answer."""
+    from audiorouter.agent.defaults import GGUF_MODELS, make_router
+    from audiorouter.agent.graph import build_graph
+    from audiorouter.agent.reasoners import CascadeReasoner
+    from audiorouter.tools.examples import EXAMPLE_CHOICES, EXAMPLE_CLIP, EXAMPLE_QUESTION
+
+    if audio is None:
+        audio, question, choice = str(EXAMPLE_CLIP), question or EXAMPLE_QUESTION, choice or EXAMPLE_CHOICES
+        typer.echo(f"example: {EXAMPLE_CLIP.name}")
+    if not question:
+        _fail(ValueError("give a question after the audio"))
+    try:
+        graph = build_graph(make_router(router, checkpoint),
+                            CascadeReasoner(GGUF_MODELS.get(reasoner, reasoner)) if reasoner else None)
+        final: dict = {}
+        for update in graph.stream({"audio": audio, "question": question, "choices": choice or None},
+                                   stream_mode="updates"):
+            for node, values in update.items():
+                final.update({k: v for k, v in (values or {}).items() if k != "evidence"})
+                final.setdefault("evidence", []).extend((values or {}).get("evidence") or [])
+                if not as_json:
+                    _print_update(node, values or {})
+    except AudioRouterError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps(final, indent=2, default=str))
+
+
+def _print_update(node: str, values: dict) -> None:
+    if node == "route":
+        route = values["route"]
+        tools = ", ".join(values["tools_used"]) or "no tools"
+        scores = route.get("scores")
+        extra = f"  (call probabilities: {', '.join(f'{k} {v:.2f}' for k, v in scores.items())})" if scores else ""
+        typer.secho(f"route [{route['router']}]: {tools}{extra}", bold=True)
+    elif node == "run_tool":
+        for e in values.get("evidence", []):
+            mark = typer.style("ok ", fg=typer.colors.GREEN) if e["ok"] else typer.style("ERR", fg=typer.colors.RED)
+            cached = " cached" if e.get("cached") else ""
+            typer.echo(f"  {mark} {e['tool']:<17} {e['seconds']:6.2f} s{cached}  {e['summary']}")
+    elif node == "reason":
+        if values.get("error"):
+            typer.secho(f"reasoner error: {values['error']}", fg=typer.colors.RED)
+        probs = values.get("probabilities")
+        detail = f"  (p = {max(probs):.2f})" if probs else ""
+        typer.secho(f"answer: {values.get('answer')}{detail}", bold=True)
+        typer.echo(f"  reasoner took {values['timings']['reason']:.2f} s")
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 

@@ -109,3 +109,35 @@ def test_load_once_loads_once_across_threads():
     for t in threads:
         t.join()
     assert loads == ["m"] and len({id(r) for r in results}) == 1
+
+
+def test_first_runs_take_turns_later_runs_overlap():
+    spans: list[tuple[str, float, float]] = []
+
+    def make(name):
+        @audio_tool(name=name, args=EchoArgs, output=Echo, version="1", description="t", time_budget_s=5)
+        def slow(clip, args):
+            begin = time.perf_counter()
+            time.sleep(0.2)
+            spans.append((name, begin, time.perf_counter()))
+            return Echo(value=args.factor)
+        return slow
+
+    tools = [make("first_a"), make("first_b")]
+
+    def run_all(factor):
+        threads = [threading.Thread(target=t.execute, args=((sine(), 16_000), {"factor": factor}))
+                   for t in tools]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    def overlap():
+        (_, a0, a1), (_, b0, b1) = spans[-2:]
+        return min(a1, b1) > max(a0, b0)
+
+    run_all(1.0)
+    assert not overlap()  # first runs (imports, model loads) are serialised
+    run_all(2.0)
+    assert overlap()  # warm tools run in parallel

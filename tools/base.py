@@ -86,7 +86,7 @@ class AudioTool(StructuredTool):
                 update={"cached": True, "seconds": 0.0})
         budget = self.time_budget_s if time_budget_s is None else time_budget_s
         try:
-            output = _call_with_budget(self.implementation, (clip, parsed), budget)
+            output = self._run_with_budget(clip, parsed, budget)
         except Exception as exc:
             return self._failure(exc, time.perf_counter() - start)
         output = output.model_copy(update={"tool": self.name,
@@ -95,6 +95,17 @@ class AudioTool(StructuredTool):
         if use_cache:
             self.result_cache.put(key, output.model_dump_json())
         return output
+
+    def _run_with_budget(self, clip: Clip, args: ToolArgs, budget: float) -> ToolOutput:
+        """The first run of each tool in a process imports libraries and loads models: those
+        runs take turns (concurrent first imports of scipy & co. in threads can break) and get
+        `FIRST_RUN_BUDGET_S` to load; later runs go in parallel within their own budget."""
+        if self.name in _warm_tools:
+            return _call_with_budget(self.implementation, (clip, args), budget)
+        with _first_run_lock:
+            output = _call_with_budget(self.implementation, (clip, args), max(budget, FIRST_RUN_BUDGET_S))
+            _warm_tools.add(self.name)
+            return output
 
     def parse_args(self, args: ToolArgs | dict | None) -> ToolArgs:
         if isinstance(args, self.args_model):
@@ -111,6 +122,11 @@ class AudioTool(StructuredTool):
         return ToolFailure(tool=self.name, error=message, error_type=type(exc).__name__,
                            seconds=round(seconds, 4),
                            summary=f"{self.name} failed ({type(exc).__name__}): {message[:160]}")
+
+
+FIRST_RUN_BUDGET_S = 180.0
+_first_run_lock = threading.Lock()
+_warm_tools: set[str] = set()
 
 
 class ToolTimeoutError(TimeoutError):

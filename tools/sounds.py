@@ -63,6 +63,9 @@ class SoundLabel(BaseModel):
     segments: list[Segment] = Field(description="where the label is present (merged steps)")
 
 
+SUMMARY_LABELS = 5
+
+
 class SoundTags(ToolOutput):
     labels: list[SoundLabel] = Field(description="top labels, best first")
     ranked_by: str = Field(description="'max' or 'mean' score")
@@ -70,17 +73,18 @@ class SoundTags(ToolOutput):
     patches: int = Field(description="number of 0.96 s analysis patches (one every 0.48 s)")
 
     def describe(self) -> str:
+        """At most `SUMMARY_LABELS` labels with their score and first spans: prompts stay short."""
         parts = []
         for item in self.labels:
             if not item.segments:
                 continue  # below the threshold everywhere: kept in `labels`, not worth a line
-            where = ", ".join(f"{s.start_s:.1f}-{s.end_s:.1f}" for s in item.segments[:3])
-            more = ", ..." if len(item.segments) > 3 else ""
-            parts.append(f"{item.label} {item.max:.2f}/{item.mean:.2f} at {where}{more} s")
+            where = ", ".join(f"{s.start_s:.1f}-{s.end_s:.1f}" for s in item.segments[:2])
+            more = ", ..." if len(item.segments) > 2 else ""
+            parts.append(f"{item.label} {item.max:.2f} ({where}{more} s)")
         if not parts:
             best = self.labels[0]
             return f"no sound label reaches {self.threshold:.2f} (best: {best.label} {best.max:.2f})"
-        return f"sounds (max/mean score, ranked by {self.ranked_by}): " + "; ".join(parts)
+        return "; ".join(parts[:SUMMARY_LABELS])
 
 
 @load_once
@@ -197,7 +201,7 @@ def label_segments(present: np.ndarray, duration: float) -> list[tuple[float, fl
             for s, e in spans if s == 0 or s + half < duration]
 
 
-@audio_tool(name="tag_sounds", args=TagSoundsArgs, output=SoundTags, version="1",
+@audio_tool(name="tag_sounds", args=TagSoundsArgs, output=SoundTags, version="2",
             description="Sound event tagging with YAMNet (AudioSet, 521 classes): the top "
                         "labels (speech, music, instruments, animals, vehicles, alarms, "
                         "noise, silence...) with scores and the time spans where each is "

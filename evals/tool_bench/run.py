@@ -25,6 +25,7 @@ from audiorouter.tools.registry import get_tool, tool_names
 from audiorouter.tools.runner import run_tools
 
 from . import music, sound, speech
+from ..docs_page import cpu_count, write_block
 from .tasks import ToolTask
 
 ALL_TASKS: list[ToolTask] = [*speech.TASKS, *sound.TASKS, *music.TASKS]
@@ -96,7 +97,7 @@ def suite_timing(clip_seconds: float = 10.0, repeats: int = 3) -> dict:
 def render_markdown(results: list[TaskResult], suite: dict, args: argparse.Namespace) -> str:
     lines = [MARK_START, "",
              f"Measured by `python -m audiorouter.evals.tool_bench.run --cases {args.cases} "
-             f"--seed {args.seed}` on {platform.machine()} with {_cpus()} CPU cores "
+             f"--seed {args.seed}` on {platform.machine()} with {cpu_count()} CPU cores "
              f"({time.strftime('%Y-%m-%d')}). Ground truth by construction (evals/synth.py).", "",
              "| task | tool | metric | cases | result | goal | failures | s per audio s |",
              "|---|---|---|---|---|---|---|---|"]
@@ -109,23 +110,6 @@ def render_markdown(results: list[TaskResult], suite: dict, args: argparse.Names
               "| tool | seconds on the 10 s clip (sequential run) |", "|---|---|"]
     lines += [f"| `{k}` | {v:.3f} |" for k, v in sorted(suite["per_tool_s"].items(), key=lambda kv: -kv[1])]
     return "\n".join(lines + ["", MARK_END])
-
-
-def _cpus() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0))
-
-
-def write_docs(page: Path, block: str) -> None:
-    text = page.read_text() if page.exists() else "# Benchmarks\n\n## Tools\n\n"
-    if MARK_START in text and MARK_END in text:
-        head, rest = text.split(MARK_START, 1)
-        text = head + block + rest.split(MARK_END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(text)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -148,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"tasks": [asdict(r) for r in results], "suite": suite}, indent=2))
     if suite and not args.tasks:
-        write_docs(args.docs, render_markdown(results, suite, args))
+        write_block(args.docs, render_markdown(results, suite, args), (MARK_START, MARK_END))
     print(json.dumps(suite, indent=2) if suite else "")
 
 
