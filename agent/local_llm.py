@@ -73,6 +73,12 @@ class LocalLLM:
     def name(self) -> str:
         return self.path.name
 
+    def reset(self) -> None:
+        """Forget the cached prefix: the next prompt is evaluated in full (for fair timing)."""
+        with self._lock:
+            self._ctx.memory_seq_rm(0, -1, -1)
+            self._cached = []
+
     def tokenize(self, text: str) -> list[int]:
         return list(self._vocab.tokenize(text, add_special=False, parse_special=True))
 

@@ -14,12 +14,14 @@ from .loudness import measure_loudness
 from .pitch import analyze_pitch
 from .rhythm import analyze_rhythm
 from .sounds import tag_sounds
+from .speakers import analyze_speakers
 from .speech import detect_speech
 from .transcribe import transcribe
 
 TOOLS: tuple[AudioTool, ...] = (
     transcribe,
     detect_speech,
+    analyze_speakers,
     tag_sounds,
     count_events,
     measure_loudness,

@@ -1,0 +1,467 @@
+"""Speech tool benchmark: transcription, language, voice activity and speakers, all with
+ground truth by construction (synthesised text, recorded digits, speech placed at known times).
+
+Tasks:
+* `transcribe` (Whisper base and tiny.en): word error rate on flite and espeak-ng English
+  voices reading everyday sentences and on the real recorded Asterisk digits; Harvard
+  sentences (built to be unpredictable) as a harder extra;
+* `transcribe` language: espeak-ng German, French, Spanish, Italian and English;
+* `detect_speech`: speech-time IoU (0.1 s collar) with utterances placed among silence, noise
+  or music, and no false speech on noise, music or drum hits alone;
+* `analyze_speakers`: the number of speakers in conversations of 1-3 voices. Its clustering
+  threshold was tuned on DEV_VOICES; the task draws from TEST_VOICES only.
+
+Word error rates compare words after `normalize_words` (case, punctuation and number
+spelling removed). espeak-ng voices are much harder for Whisper than flite voices: report
+WER per voice family, not only the mean."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+from typing import Any, Callable
+
+import numpy as np
+
+from ..synth import (FLITE_VOICES, asterisk_digits, cadence_clip, chord_clip, drum_loop,
+                     events_clip, fade, silence, speak, white_noise)
+from .tasks import Case, ToolTask
+
+SR = 16_000
+
+# Harvard sentences, lists 1-4 (IEEE 1969): phonetically balanced, public domain.
+HARVARD = (
+    "The birch canoe slid on the smooth planks.", "Glue the sheet to the dark blue background.",
+    "It's easy to tell the depth of a well.", "These days a chicken leg is a rare dish.",
+    "Rice is often served in round bowls.", "The juice of lemons makes fine punch.",
+    "The box was thrown beside the parked truck.", "The hogs were fed chopped corn and garbage.",
+    "Four hours of steady work faced us.", "A large size in stockings is hard to sell.",
+    "The boy was there when the sun rose.", "A rod is used to catch pink salmon.",
+    "The source of the huge river is the clear spring.",
+    "Kick the ball straight and follow through.",
+    "Help the woman get back to her feet.", "A pot of tea helps to pass the evening.",
+    "Smoky fires lack flame and heat.", "The soft cushion broke the man's fall.",
+    "The salt breeze came across from the sea.", "The girl at the booth sold fifty bonds.",
+    "The small pup gnawed a hole in the sock.", "The fish twisted and turned on the bent hook.",
+    "Press the pants and sew a button on the vest.", "The swan dive was far short of perfect.",
+    "The beauty of the view stunned the young boy.", "Two blue fish swam in the tank.",
+    "Her purse was full of useless trash.", "The colt reared and threw the tall rider.",
+    "It snowed, rained, and hailed the same morning.", "Read verse out loud for pleasure.",
+    "Hoist the load to your left shoulder.", "Take the winding path to reach the lake.",
+    "Note closely the size of the gas tank.", "Wipe the grease off his dirty face.",
+    "Mend the coat before you go out.", "The wrist was badly strained and hung limp.",
+    "The stray cat gave birth to kittens.", "The young girl gave no clear response.",
+    "The meal was cooked before the bell rang.", "What joy there is in living.",
+)
+
+# Everyday English: what a recording in an audio question is likely to say. Whisper gets
+# more of it right than the Harvard sentences, which are built to be unpredictable.
+EVERYDAY = (
+    "Please remember to bring your umbrella because it might rain this afternoon.",
+    "The train to the city leaves from the second platform in ten minutes.",
+    "I would like a cup of coffee with milk and no sugar, please.",
+    "Our meeting has been moved to Thursday morning after lunch.",
+    "The children are playing football in the park behind the school.",
+    "Could you tell me where the nearest post office is?",
+    "We are going to visit my grandparents in the countryside next weekend.",
+    "The doctor said I should drink more water and get some rest.",
+    "Turn left at the traffic lights and the museum is on your right.",
+    "My sister is learning to play the piano and practises every evening.",
+    "The weather forecast says it will be sunny and warm tomorrow.",
+    "Thank you for calling, all of our agents are busy at the moment.",
+    "The library closes early on Sundays, so please return your books today.",
+    "He forgot his keys at the office and had to go back for them.",
+    "Dinner is ready, so please wash your hands and come to the table.",
+    "The new restaurant downtown serves the best pizza I have ever eaten.",
+    "Passengers are kindly asked to keep their luggage with them at all times.",
+    "She bought fresh vegetables and bread at the market this morning.",
+    "If you have any questions, please raise your hand and wait for your turn.",
+    "The concert was cancelled because the singer had a bad cold.",
+    "I think we should leave now if we want to catch the last bus.",
+    "The garden looks beautiful in spring when all the flowers are blooming.",
+    "Please turn off your mobile phones before the film starts.",
+    "My brother works as an engineer at a large company in the city.",
+    "We watched a documentary about elephants and their long journeys.",
+    "Do not forget to feed the cat before you go to work.",
+    "The shop on the corner sells newspapers, sweets and cold drinks.",
+    "After the storm, the whole village was without electricity for a day.",
+    "Welcome aboard, our flight today will take about two hours.",
+    "Can you help me carry these boxes up to the third floor?",
+)
+
+# Everyday sentences for spoken-language identification, by ISO 639-1 code.
+FOREIGN = {
+    "de": ("Der Hund läuft schnell über die grüne Wiese.",
+           "Heute Morgen habe ich frisches Brot beim Bäcker gekauft.",
+           "Wir fahren am Wochenende mit dem Zug nach Berlin.",
+           "Das Wetter ist heute kalt und sehr windig.",
+           "Meine Schwester liest am Abend gern spannende Bücher."),
+    "fr": ("Le chat dort tranquillement sur le canapé du salon.",
+           "Nous allons au marché pour acheter des légumes frais.",
+           "Il fait très beau aujourd'hui dans le sud de la France.",
+           "Mon frère travaille dans une grande banque à Paris.",
+           "Elle aime lire des romans policiers le soir."),
+    "es": ("El perro corre rápidamente por el parque verde.",
+           "Mañana vamos a visitar a mis abuelos en el campo.",
+           "La comida de este restaurante es muy buena.",
+           "Los niños juegan al fútbol después de la escuela.",
+           "Me gusta escuchar música cuando estoy cansado."),
+    "it": ("Il gatto dorme tranquillo sul divano del soggiorno.",
+           "Domani andiamo al mare con i nostri amici.",
+           "La pizza di questo ristorante è davvero buonissima.",
+           "Mio fratello lavora in una grande azienda a Milano.",
+           "Le ragazze cantano una canzone nella piazza del paese."),
+}
+ESPEAK_LANGUAGE_VOICE = {"de": "de", "fr": "fr-fr", "es": "es", "it": "it", "en": "en-us"}
+
+ESPEAK_ENGLISH = ("en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-029", "en-us-nyc")
+# Speaker identity: a flite voice, or an espeak-ng variant (its accent is drawn per clip, so
+# one variant with two accents is never two "speakers"). kal and kal16 are the same person.
+DEV_VOICES = ("kal", "slt", "espeak+m1", "espeak+m3", "espeak+f1", "espeak+f3")
+TEST_VOICES = ("awb", "rms", "espeak+m2", "espeak+m4", "espeak+f2", "espeak+f4", "espeak+m6")
+
+
+# --- text normalisation and word error rate ---------------------------------------------
+
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+          "fourteen fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = {w: 10 * i for i, w in enumerate(
+    "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
+_NUMBER = {w: i for i, w in enumerate(_UNITS)} | _TENS | {"oh": 0}
+
+
+def normalize_words(text: str) -> list[str]:
+    """Lower-case words without punctuation, every number written as single digits.
+
+    Whisper writes spoken digits as "471" or "4, 7, 1" and numbers as words or figures at
+    will; "four seven one", "471" and "4-7-1" all become ["4", "7", "1"], "fifty" and "50"
+    both ["5", "0"]. "oh" counts as zero only next to another number.
+    """
+    words = re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("-", " ")).replace("'", "").split()
+    values = [_NUMBER.get(w) for w in words]
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        value = values[i]
+        is_oh = words[i] == "oh" and not _next_to_number(values, words, i)
+        if value is None or is_oh:
+            out.extend(list(words[i]) if words[i].isdigit() else [words[i]])
+            i += 1
+            continue
+        if words[i] in _TENS and i + 1 < len(words) and (values[i + 1] or 0) in range(1, 10):
+            value += values[i + 1]
+            i += 1
+        out.extend(str(value))
+        i += 1
+    return out
+
+
+def _next_to_number(values: list[int | None], words: list[str], i: int) -> bool:
+    neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(words)]
+    return any(values[j] is not None and words[j] != "oh" or words[j].isdigit()
+               for j in neighbours)
+
+
+def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
+    """(edits, reference length) between normalised word sequences (Levenshtein)."""
+    ref, hyp = normalize_words(reference), normalize_words(hypothesis)
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, row[0] = row[0], i
+        for j, h in enumerate(hyp, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
+    return row[-1], len(ref)
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    edits, n = word_errors(reference, hypothesis)
+    return edits / max(n, 1)
+
+
+# --- audio builders -----------------------------------------------------------------------
+
+def english_voice(rng: np.random.Generator, family: str | None = None) -> str:
+    """A clean English voice from `family` ("flite" or "espeak"; None: either, evenly): a
+    flite voice or an espeak-ng accent with a plain variant."""
+    if family == "flite" or (family is None and rng.random() < 0.5):
+        return str(rng.choice(FLITE_VOICES))
+    variant = str(rng.choice(["m1", "m2", "m3", "m4", "f1", "f2", "f3", "f4"]))
+    return f"espeak:{rng.choice(ESPEAK_ENGLISH)}+{variant}"
+
+
+def voice_name(identity: str, rng: np.random.Generator) -> str:
+    """The `speak` voice for a speaker identity ("awb" or "espeak+f2" with a drawn accent)."""
+    if identity.startswith("espeak+"):
+        return f"espeak:{rng.choice(ESPEAK_ENGLISH)}{identity.removeprefix('espeak')}"
+    return identity
+
+
+def speech_extent(x: np.ndarray, floor_db: float = 40.0) -> tuple[float, float]:
+    """(first, last) second where 10 ms frames come within `floor_db` of the loudest frame:
+    synthesisers pad their output with near-silence that is not speech."""
+    hop = SR // 100
+    frames = np.lib.stride_tricks.sliding_window_view(x, 2 * hop)[::hop]
+    level = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    loud = np.nonzero(level > level.max() - floor_db)[0]
+    return loud[0] * hop / SR, min((loud[-1] + 2) * hop / SR, len(x) / SR)
+
+
+def place(parts: list[np.ndarray], gaps_s: list[float], lead_s: float,
+          tail_s: float) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """Lay `parts` end to end with silences between; return audio and each part's
+    speech extent in clip time."""
+    pieces, spans, t = [silence(lead_s)], [], lead_s
+    for i, part in enumerate(parts):
+        start, end = speech_extent(part)
+        spans.append((t + start, t + end))
+        pieces.append(part)
+        t += len(part) / SR
+        gap = gaps_s[i] if i < len(parts) - 1 else tail_s
+        pieces.append(silence(gap))
+        t += gap
+    return np.concatenate(pieces), spans
+
+
+def background(kind: str, seconds: float, rng: np.random.Generator) -> np.ndarray:
+    """`seconds` of a bed to put speech over: "silence", "noise" (white or brown) or "music"."""
+    n = int(round(seconds * SR))
+    if kind == "silence":
+        return np.zeros(n, dtype=np.float32)
+    if kind == "noise":
+        noise = white_noise(seconds, rng, amplitude=1.0)
+        if rng.random() < 0.5:
+            noise = np.cumsum(noise)
+            noise -= np.convolve(noise, np.ones(400) / 400, mode="same")  # drop the drift
+        return fade(noise / np.sqrt(np.mean(noise**2)))
+    if kind == "music":
+        return _music(seconds, rng)
+    raise ValueError(f"unknown background {kind!r}")
+
+
+def _music(seconds: float, rng: np.random.Generator) -> np.ndarray:
+    """Instrumental music at least `seconds` long (cut to it), RMS 1."""
+    style = rng.integers(3)
+    if style == 0:
+        bars = int(np.ceil(seconds / 2.0)) + 1
+        x = cadence_clip(int(rng.integers(12)), str(rng.choice(["major", "minor"])),
+                         int(rng.choice([0, 24, 40, 48, 56, 73])), 120.0, rng, bars=max(bars, 4))
+    elif style == 1:
+        x = drum_loop(float(rng.uniform(80, 140)), int(np.ceil(seconds / 1.7)) + 1, rng)
+    else:
+        x = chord_clip(int(rng.integers(48, 66)), "major", int(rng.choice([0, 19, 48, 52])),
+                       seconds=seconds + 0.5)
+    x = np.resize(x, int(round(seconds * SR)))
+    return fade(x / np.sqrt(np.mean(x**2) + 1e-12))
+
+
+def lay_over(speech: np.ndarray, bed: np.ndarray, bed_db: float) -> np.ndarray:
+    """Add `bed` (RMS 1) at `bed_db` relative to the RMS of the speech parts."""
+    active = np.abs(speech) > 1e-4
+    level = np.sqrt(np.mean(speech[active] ** 2)) if active.any() else 0.1
+    out = speech + bed[: len(speech)] * level * 10 ** (bed_db / 20)
+    peak = np.max(np.abs(out))
+    return (out * (0.95 / peak) if peak > 0.95 else out).astype(np.float32)
+
+
+# --- transcription and language ------------------------------------------------------------
+
+def transcription_cases(rng: np.random.Generator, n: int, *, texts: tuple[str, ...] = EVERYDAY,
+                        model: str = "base") -> list[Case]:
+    """In turn: one or two sentences of `texts` read by a flite voice, the same by an
+    espeak-ng voice, a real recorded digit string. The tool runs with `model`."""
+    cases = []
+    for i in range(n):
+        if i % 3 == 2:
+            digits = "".join(str(d) for d in rng.integers(0, 10, size=int(rng.integers(3, 8))))
+            cases.append(Case(f"asterisk-digits-{digits}", asterisk_digits(digits),
+                              {"text": " ".join(digits), "language": "en"}, args={"model": model}))
+            continue
+        voice = english_voice(rng, ("flite", "espeak")[i % 3])
+        text = " ".join(rng.choice(texts, size=int(rng.integers(1, 3)), replace=False))
+        cases.append(Case(f"{voice}-{i}", speak(text, voice=voice),
+                          {"text": text, "language": "en"}, args={"model": model}))
+    return cases
+
+
+def language_cases(rng: np.random.Generator, n: int, *, sentences: int = 2) -> list[Case]:
+    """espeak-ng reading `sentences` German, French, Spanish, Italian or English sentences
+    (two: 5-7 s; Whisper base names the language of one 2-3 s sentence less reliably)."""
+    codes = ["de", "fr", "es", "it", "en"]
+    cases = []
+    for i in range(n):
+        code = codes[i % len(codes)]
+        pool = FOREIGN[code] if code != "en" else EVERYDAY
+        text = " ".join(rng.choice(pool, size=sentences, replace=False))
+        variant = str(rng.choice(["m1", "m3", "f2", "f4"]))
+        voice = f"espeak:{ESPEAK_LANGUAGE_VOICE[code]}+{variant}"
+        cases.append(Case(f"{code}-{voice}-{i}", speak(text, voice=voice),
+                          {"text": text, "language": code}))
+    return cases
+
+
+def score_wer(output: Any, truth: dict) -> float:
+    return wer(truth["text"], output.text)
+
+
+def score_language(output: Any, truth: dict) -> float:
+    return float(output.language == truth["language"])
+
+
+# --- voice activity ------------------------------------------------------------------------
+
+COLLAR_S = 0.1
+_FRAME_S = 0.01
+
+
+def vad_cases(rng: np.random.Generator, n: int) -> list[Case]:
+    """2-4 utterances with 0.4-2.5 s pauses, over silence, noise or music (-15 to -3 dB
+    relative to the speech). Truth: each utterance's speech extent (pauses inside a sentence
+    count as speech)."""
+    cases = []
+    for i in range(n):
+        count = int(rng.integers(2, 5))
+        parts = [speak(str(rng.choice(HARVARD)), voice=english_voice(rng)) for _ in range(count)]
+        gaps = list(rng.uniform(0.4, 2.5, size=count - 1))
+        lead, tail = rng.uniform(0.3, 1.5, size=2)
+        audio, spans = place(parts, gaps, float(lead), float(tail))
+        kind = ("silence", "noise", "music")[i % 3]
+        if kind != "silence":
+            bed = background(kind, len(audio) / SR, rng)
+            audio = lay_over(audio, bed, float(rng.uniform(-15, -3)))
+        cases.append(Case(f"vad-{kind}-{count}utt-{i}", fade(audio), spans))
+    return cases
+
+
+def non_speech_cases(rng: np.random.Generator, n: int) -> list[Case]:
+    """3-8 s of noise, music or real drum hits alone: truth is no speech."""
+    cases = []
+    for i in range(n):
+        kind = ("noise", "music", "hits")[i % 3]
+        seconds = float(rng.uniform(3, 8))
+        if kind == "hits":
+            audio, _ = events_clip(int(seconds / 0.45), rng, "drum")
+        else:
+            audio = background(kind, seconds, rng) * float(rng.uniform(0.05, 0.3))
+        cases.append(Case(f"nonspeech-{kind}-{i}", audio.astype(np.float32), []))
+    return cases
+
+
+def speech_mask(spans: list[tuple[float, float]], seconds: float) -> np.ndarray:
+    """Boolean per 10 ms frame: inside any span."""
+    t = np.arange(int(np.ceil(seconds / _FRAME_S))) * _FRAME_S + _FRAME_S / 2
+    mask = np.zeros(len(t), dtype=bool)
+    for start, end in spans:
+        mask |= (t >= start) & (t < end)
+    return mask
+
+
+def speech_iou(found: list[tuple[float, float]], truth: list[tuple[float, float]],
+               seconds: float, collar_s: float = COLLAR_S) -> float:
+    """IoU of speech time, ignoring frames within `collar_s` of a true boundary."""
+    t = np.arange(int(np.ceil(seconds / _FRAME_S))) * _FRAME_S + _FRAME_S / 2
+    edges = np.array([b for span in truth for b in span])
+    keep = np.min(np.abs(t[:, None] - edges[None, :]), axis=1) > collar_s if len(edges) else \
+        np.ones(len(t), dtype=bool)
+    hyp, ref = speech_mask(found, seconds)[keep], speech_mask(truth, seconds)[keep]
+    union = np.sum(hyp | ref)
+    return float(np.sum(hyp & ref) / union) if union else 1.0
+
+
+def score_vad(output: Any, truth: list[tuple[float, float]]) -> float:
+    found = [(s.start_s, s.end_s) for s in output.segments]
+    return speech_iou(found, truth, output.duration_s)
+
+
+def score_no_speech(output: Any, truth: list) -> float:
+    """Right when under 0.25 s of speech is reported."""
+    return float(output.speech_s < 0.25)
+
+
+# --- speakers -------------------------------------------------------------------------------
+
+def conversation(rng: np.random.Generator, identities: list[str], n_turns: int,
+                 ) -> tuple[np.ndarray, list[tuple[float, float, int]]]:
+    """Turns of Harvard sentences by `identities` (each speaks at least once, never twice in
+    a row when there are several), 0.3-1.2 s apart. Truth: (start, end, speaker index)."""
+    voices = [voice_name(identity, rng) for identity in identities]
+    order = list(rng.permutation(len(voices)))
+    while len(order) < n_turns:
+        nxt = int(rng.integers(len(voices)))
+        if len(voices) == 1 or nxt != order[-1]:
+            order.append(nxt)
+    texts = rng.choice(HARVARD, size=len(order), replace=len(order) > len(HARVARD))
+    parts = [speak(str(text), voice=voices[who]) for text, who in zip(texts, order)]
+    gaps = list(rng.uniform(0.3, 1.2, size=len(parts) - 1))
+    audio, spans = place(parts, gaps, 0.3, 0.3)
+    return fade(audio), [(s, e, int(who)) for (s, e), who in zip(spans, order)]
+
+
+def speaker_cases_from(pool: tuple[str, ...]) -> Callable[[np.random.Generator, int], list[Case]]:
+    """Conversations of 1, 2 or 3 distinct identities from `pool`, 3-6 turns."""
+    def make(rng: np.random.Generator, n: int) -> list[Case]:
+        cases = []
+        for i in range(n):
+            k = 1 + i % 3
+            identities = [str(v) for v in rng.choice(pool, size=k, replace=False)]
+            audio, turns = conversation(rng, identities, int(rng.integers(max(k, 3), 7)))
+            cases.append(Case(f"speakers-{k}-{'-'.join(identities)}-{i}", audio,
+                              {"speakers": k, "turns": turns}))
+        return cases
+    return make
+
+
+def score_speaker_count(output: Any, truth: dict) -> float:
+    return float(output.speaker_count == truth["speakers"])
+
+
+def diarization_accuracy(output: Any, truth: dict, seconds: float) -> float:
+    """Share of true speech frames given the right speaker, under the best one-to-one
+    mapping of found to true labels (frames with no or a wrong label count as errors)."""
+    from scipy.optimize import linear_sum_assignment
+
+    ref = _label_frames([(s, e, w) for s, e, w in truth["turns"]], seconds)
+    hyp = _label_frames([(t.start_s, t.end_s, int(t.speaker.removeprefix("S")) - 1)
+                        for t in output.turns], seconds)
+    scored = ref >= 0
+    if not scored.any():
+        return 1.0
+    n_ref, n_hyp = ref.max() + 1, max(hyp.max() + 1, 1)
+    overlap = np.zeros((n_ref, n_hyp))
+    np.add.at(overlap, (ref[scored & (hyp >= 0)], hyp[scored & (hyp >= 0)]), 1)
+    rows, cols = linear_sum_assignment(-overlap)
+    return float(overlap[rows, cols].sum() / scored.sum())
+
+
+def _label_frames(turns: list[tuple[float, float, int]], seconds: float) -> np.ndarray:
+    t = np.arange(int(np.ceil(seconds / _FRAME_S))) * _FRAME_S + _FRAME_S / 2
+    labels = np.full(len(t), -1)
+    for start, end, who in turns:
+        labels[(t >= start) & (t < end)] = who
+    return labels
+
+
+TASKS: list[ToolTask] = [
+    ToolTask(name="English transcription, Whisper base (synthetic voices + real digits)",
+             tool="transcribe", metric="word error rate", make_cases=transcription_cases,
+             score=score_wer, goal="WER < 0.10", higher_is_better=False),
+    ToolTask(name="English transcription, Whisper tiny.en (synthetic voices + real digits)",
+             tool="transcribe", metric="word error rate",
+             make_cases=partial(transcription_cases, model="tiny.en"),
+             score=score_wer, goal="WER < 0.10", higher_is_better=False),
+    ToolTask(name="Harvard sentences (low-context, hard), Whisper base", tool="transcribe",
+             metric="word error rate", make_cases=partial(transcription_cases, texts=HARVARD),
+             score=score_wer, goal="reported: no context to lean on", higher_is_better=False),
+    ToolTask(name="spoken language (espeak-ng de/fr/es/it/en)", tool="transcribe",
+             metric="share of clips with the right language", make_cases=language_cases,
+             score=score_language, goal=">= 0.9"),
+    ToolTask(name="speech segments among silence, noise and music", tool="detect_speech",
+             metric=f"speech-time IoU ({COLLAR_S:g} s collar)", make_cases=vad_cases,
+             score=score_vad, goal=">= 0.9"),
+    ToolTask(name="no speech in noise or music alone", tool="detect_speech",
+             metric="share of clips with < 0.25 s speech", make_cases=non_speech_cases,
+             score=score_no_speech, goal=">= 0.95"),
+    ToolTask(name="number of speakers in 1-3 voice conversations (held-out voices)",
+             tool="analyze_speakers", metric="share with the right speaker count",
+             make_cases=speaker_cases_from(TEST_VOICES), score=score_speaker_count,
+             goal=">= 0.85"),
+]

@@ -1,0 +1,88 @@
+"""analyze_speakers: conversations of known voices with known turn boundaries."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from audiorouter.evals import synth
+from audiorouter.evals.tool_bench.speech import conversation, diarization_accuracy
+from audiorouter.tools.speakers import (SpeakerAnalysis, _merge_turns, analyze_speakers, cluster,
+                                        speech_pieces)
+
+SR = 16_000
+
+
+def test_schema_hides_audio() -> None:
+    schema = analyze_speakers.tool_call_schema.model_json_schema()
+    assert set(schema["properties"]) == {"distance_threshold", "num_speakers"}
+    assert schema["properties"]["num_speakers"]["anyOf"][0]["maximum"] == 10
+
+
+def test_long_segments_are_cut_into_pieces_of_at_most_three_seconds() -> None:
+    pieces = speech_pieces([(0.0, 1.0), (2.0, 9.5)])
+    assert pieces[0] == (0.0, 1.0)
+    assert len(pieces) == 1 + 3 and pieces[-1][1] == 9.5
+    assert all(b - a <= 3.0 + 1e-9 for a, b in pieces)
+
+
+def test_clustering_labels_by_first_appearance_and_obeys_a_known_count() -> None:
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(256), rng.standard_normal(256)
+    emb = np.stack([b, a, b, a + 0.05 * rng.standard_normal(256)])
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    assert cluster(emb, 0.3, None).tolist() == [0, 1, 0, 1]
+    assert cluster(emb, 0.3, 1).tolist() == [0, 0, 0, 0]
+    assert cluster(emb[:1], 0.3, None).tolist() == [0]
+
+
+def test_consecutive_pieces_of_one_speaker_merge_into_a_turn() -> None:
+    turns = _merge_turns([(0, 1), (1, 2), (3, 4), (5, 6)], np.array([0, 0, 1, 0]))
+    assert turns == [(0, 2, 0), (3, 4, 1), (5, 6, 0)]
+
+
+def test_describe_of_no_speech() -> None:
+    out = SpeakerAnalysis(speaker_count=0, speakers=[], turns=[], turn_count=0, speech_s=0)
+    assert out.describe() == "no speech, so no speakers"
+
+
+@pytest.fixture(scope="module")
+def dialogue() -> tuple[np.ndarray, list[tuple[float, float, int]]]:
+    """A low man (awb, ~130 Hz) and a woman (slt, ~170 Hz), four turns."""
+    return conversation(np.random.default_rng(2), ["awb", "slt"], 4)
+
+
+@pytest.mark.slow
+def test_two_speakers_their_turns_and_pitch(dialogue) -> None:
+    audio, turns = dialogue
+    out = analyze_speakers.execute((audio, SR))
+    assert out.ok, out
+    assert out.speaker_count == 2 and out.turn_count == 4
+    assert diarization_accuracy(out, {"turns": turns}, len(audio) / SR) > 0.9
+    first = turns[0][2]  # index into ["awb", "slt"] of who spoke first (S1)
+    f0 = {s.speaker: s.median_f0_hz for s in out.speakers}
+    man, woman = ("S1", "S2") if first == 0 else ("S2", "S1")
+    assert 90 < f0[man] < 160 < f0[woman] < 230
+    assert sum(s.share for s in out.speakers) == pytest.approx(1.0, abs=0.01)
+
+
+@pytest.mark.slow
+def test_one_voice_is_one_speaker() -> None:
+    audio, _ = conversation(np.random.default_rng(4), ["rms"], 3)
+    out = analyze_speakers.execute((audio, SR))
+    assert out.ok, out
+    assert out.speaker_count == 1 and out.turns[0].speaker == "S1"
+
+
+@pytest.mark.slow
+def test_a_known_count_is_obeyed(dialogue) -> None:
+    audio, _ = dialogue
+    out = analyze_speakers.execute((audio, SR), {"num_speakers": 1})
+    assert out.ok and out.speaker_count == 1 and out.turn_count == 1
+
+
+@pytest.mark.slow
+def test_noise_gives_no_speakers() -> None:
+    noise = synth.white_noise(3.0, np.random.default_rng(0), amplitude=0.1)
+    out = analyze_speakers.execute((noise, SR))
+    assert out.ok and out.speaker_count == 0 and out.turns == []

@@ -1,0 +1,123 @@
+"""`transcribe`: what is said and in which language — Whisper through faster-whisper (int8 on
+CPU)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from .audio import Clip
+from .base import ToolArgs, ToolOutput, audio_tool, load_once
+from .models import WHISPER_BASE, WHISPER_TINY_EN, ModelSpec, resolve_model
+from .speech_common import MAX_ITEMS, TimeSpan, speech_segments
+
+_MODELS: dict[str, ModelSpec] = {"base": WHISPER_BASE, "tiny.en": WHISPER_TINY_EN}
+MAX_TEXT_CHARS = 4000
+_LOOPING_RATIO = 2.4  # Whisper's own test for a decoder stuck in a loop
+
+
+class TranscribeArgs(ToolArgs):
+    """Transcribe the speech in the recording and identify its language."""
+
+    model: Literal["base", "tiny.en"] = Field(
+        "base", description="'base': multilingual Whisper, detects the language, fewer "
+                            "errors; 'tiny.en': English only, 2-3x faster, about twice the "
+                            "word errors on unusual voices")
+    language: str | None = Field(None, pattern=r"^[a-z]{2,3}$",
+                                 description="ISO 639-1 code of the spoken language (e.g. 'en', "
+                                             "'de'); leave empty to detect it")
+    beam_size: int = Field(1, ge=1, le=5, description="beam search width; 1 (greedy) is fastest")
+
+
+class LanguageGuess(BaseModel):
+    language: str = Field(description="ISO 639-1 code")
+    probability: float = Field(description="Whisper's probability for it, 0-1")
+
+
+class TranscriptSegment(TimeSpan):
+    text: str = Field(description="what is said in this stretch")
+
+
+class Transcript(ToolOutput):
+    text: str = Field(description=f"the transcript (first {MAX_TEXT_CHARS} characters)")
+    language: str | None = Field(description="spoken language, ISO 639-1 (None: no speech)")
+    language_probability: float = Field(description="confidence in the language, 0-1")
+    top_languages: list[LanguageGuess] = Field(description="the likeliest languages (up to 3)")
+    word_count: int = Field(description="number of words in the transcript")
+    words_per_minute: float = Field(description="speaking rate over the transcribed stretch")
+    segments: list[TranscriptSegment] = Field(description=f"timed phrases (first {MAX_ITEMS})")
+    model: str = Field(description="the Whisper model used")
+
+    def describe(self) -> str:
+        if not self.word_count:
+            return f"no speech transcribed (Whisper {self.model})"
+        text = self.text if len(self.text) <= 400 else self.text[:400].rsplit(" ", 1)[0] + " ..."
+        others = ", ".join(f"{g.language} {g.probability:.2f}" for g in self.top_languages[1:])
+        alt = f"; also {others}" if others and self.language_probability < 0.9 else ""
+        return (f'"{text}" (language {self.language} {self.language_probability:.2f}{alt}; '
+                f"{self.word_count} words, {self.words_per_minute:.0f} wpm, "
+                f"{self.segments[0].start_s:.1f}-{self.segments[-1].end_s:.1f} s)")
+
+
+@load_once
+def whisper_model(name: str) -> Any:
+    """The CTranslate2 Whisper model, int8 on CPU, loaded once per process and name."""
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(str(resolve_model(_MODELS[name])), device="cpu", compute_type="int8")
+
+
+@audio_tool(name="transcribe", args=TranscribeArgs, output=Transcript, version="1",
+            description="Speech recognition (Whisper): the words spoken, with timed phrases, "
+                        "the spoken language with its probability, word count and speaking "
+                        "rate. Use for what is said, which language, how many words, numbers "
+                        "or names spoken.",
+            time_budget_s=180)
+def transcribe(clip: Clip, args: TranscribeArgs) -> Transcript:
+    if args.model == "tiny.en" and args.language not in (None, "en"):
+        raise ValueError(f"model 'tiny.en' only transcribes English, not {args.language!r}: "
+                         "use model='base'")
+    if not speech_segments(clip.samples):
+        return _empty(args.model)
+    pieces, info = _decode(whisper_model(args.model), clip.samples, args)
+    end = clip.duration  # Whisper's last timestamp can overshoot the audio
+    segments = [TranscriptSegment(start_s=round(min(s.start, end), 2),
+                                  end_s=round(min(s.end, end), 2), text=s.text.strip())
+                for s in pieces if s.text.strip()]
+    if not segments:
+        return _empty(args.model)
+    text = " ".join(s.text for s in segments)
+    words = len(text.split())
+    minutes = max(segments[-1].end_s - segments[0].start_s, 0.5) / 60
+    guesses = sorted(info.all_language_probs or [(info.language, info.language_probability)],
+                     key=lambda lp: -lp[1])[:3]
+    return Transcript(text=text[:MAX_TEXT_CHARS], language=info.language,
+                      language_probability=round(info.language_probability, 3),
+                      top_languages=[LanguageGuess(language=lang, probability=round(p, 3))
+                                     for lang, p in guesses],
+                      word_count=words, words_per_minute=round(words / minutes, 1),
+                      segments=segments[:MAX_ITEMS], model=args.model)
+
+
+def _decode(model: Any, samples: Any, args: TranscribeArgs) -> tuple[list[Any], Any]:
+    """Segments and info from Whisper, deterministically.
+
+    Temperature 0 only: faster-whisper's fallback samples at higher temperatures, which
+    differs run to run. Its job, rescuing a decoder stuck repeating itself (compression
+    ratio above 2.4; seen with beam 5 on 2 of 30 clips), is done here by one greedy retry
+    that may not repeat a 3-token sequence. No VAD filter: with it the benchmark's WER
+    moved by 0.003 (noise) at some cost in time.
+    """
+    options = dict(language=args.language, temperature=0.0, condition_on_previous_text=False)
+    pieces, info = model.transcribe(samples, beam_size=args.beam_size, **options)
+    pieces = list(pieces)
+    if any(p.compression_ratio > _LOOPING_RATIO for p in pieces):
+        retry, info = model.transcribe(samples, beam_size=1, no_repeat_ngram_size=3, **options)
+        pieces = list(retry)
+    return pieces, info
+
+
+def _empty(model: str) -> Transcript:
+    return Transcript(text="", language=None, language_probability=0.0, top_languages=[],
+                      word_count=0, words_per_minute=0.0, segments=[], model=model)
