@@ -73,3 +73,16 @@ def test_chat_model_reasoner_reports_unparseable_replies(clip_and_evidence):
     reasoner = ChatModelReasoner(FakeMessagesListChatModel(responses=[AIMessage("I am not sure")]))
     answer = reasoner.answer(clip, "q", ["one", "two"], evidence)
     assert answer.choice is None and "no option" in answer.error
+
+
+@pytest.mark.slow
+def test_chat_model_reasoner_over_a_real_local_chat_model(clip_and_evidence):
+    from audiorouter.agent.chat_local import ChatLocalLLM
+    from audiorouter.tools.models import SMOLLM2_135M
+
+    reasoner = ChatModelReasoner(ChatLocalLLM(model=SMOLLM2_135M, max_tokens=8), audio_format=None)
+    clip, evidence = clip_and_evidence
+    messages = reasoner.messages(clip, "How many knocks?", ["two", "four"], evidence)
+    assert "The recording is" in messages[1].content[0]["text"]  # text model: description instead
+    answer = reasoner.answer(clip, "How many knocks?", ["two", "four"], evidence)
+    assert answer.choice in (0, 1, None) and (answer.choice is not None or answer.error)
