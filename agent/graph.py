@@ -14,6 +14,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send
 
 from audiorouter.tools import Evidence, ToolFailure, get_tool, load_audio, resolve_clip
+from audiorouter.tools.errors import AudioRouterError
 
 from .answer import Reasoner
 from .defaults import default_reasoner, make_router
@@ -43,8 +44,6 @@ class _Nodes:
         start = time.perf_counter()
         clip = load_audio(state["audio"])  # bad input raises a typed AudioInputError here
         if not state.get("question", "").strip():
-            from audiorouter.tools.errors import AudioRouterError
-
             raise AudioRouterError("the question is empty: pass {'audio': ..., 'question': '...'}")
         return {"audio": clip.ref, "clip": clip.ref, "evidence": [],
                 "timings": {"prepare": round(time.perf_counter() - start, 4)}}
