@@ -35,3 +35,13 @@ def test_errors_are_one_clear_line_and_exit_code_2(tmp_path):
     bad_json = runner.invoke(app, ["tool", "audio_info", "x.wav", "--args", "{oops"])
     assert bad_json.exit_code == 2 and "JSON" in bad_json.output
     assert "Traceback" not in missing.output + unknown.output + bad_json.output
+
+
+def test_bench_build_writes_mmau_json_per_split(tmp_path):
+    result = runner.invoke(app, ["bench", "build", "--out", str(tmp_path), "--per-skill", "1",
+                                 "--splits", "test", "--skills", "event_count,note_name"])
+    assert result.exit_code == 0, result.output
+    items = json.loads((tmp_path / "test.json").read_text())
+    assert len(items) == 2 and {i["task"] for i in items} == {"sound", "music"}
+    for item in items:
+        assert item["answer"] in item["choices"] and (tmp_path / item["audio_id"]).exists()

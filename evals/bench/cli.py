@@ -1,0 +1,42 @@
+"""`audiorouter bench ...`: the built-in benchmark from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+bench_app = typer.Typer(help="The built-in perception benchmark (ground truth by construction).",
+                        no_args_is_help=True, add_completion=False,
+                        pretty_exceptions_enable=False)
+
+
+@bench_app.callback()
+def _bench() -> None:
+    """The built-in perception benchmark (ground truth by construction)."""
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+@bench_app.command("build")
+def build(
+    out: Path = typer.Option(..., "--out", help="output folder (JSON per split + audio/)"),
+    per_skill: int = typer.Option(40, "--per-skill", min=1,
+                                  help="items per skill, shared by the splits 3:1:1"),
+    seed: int = typer.Option(0, "--seed", min=0, help="same seed, same files"),
+    splits: str = typer.Option("train,dev,test", "--splits", help="comma-separated splits"),
+    skills: str = typer.Option("", "--skills", help="comma-separated skills (default: all)"),
+) -> None:
+    """Render the benchmark: MMAU-format JSON per split and 16 kHz wavs."""
+    from .build import build_benchmark
+
+    try:
+        paths = build_benchmark(out, per_skill, seed, splits=_names(splits),
+                                skills=_names(skills) or None)
+    except ValueError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    for split, path in paths.items():
+        typer.echo(f"{split}: {path}")
