@@ -25,3 +25,9 @@ def test_note_with_cents_rounds_to_the_nearest_key():
                                      ("B", 11)])
 def test_pitch_class_reads_sharps_and_flats(name, pc):
     assert pitch_class(name) == pc
+
+
+def test_black_key_tonics_carry_both_spellings():
+    from audiorouter.tools.music_common import both_spellings
+
+    assert both_spellings("D#") == "D#/Eb" and both_spellings("C") == "C"

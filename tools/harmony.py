@@ -36,8 +36,8 @@ from pydantic import BaseModel, Field
 from .audio import SAMPLE_RATE, Clip
 from .base import ToolArgs, ToolOutput, audio_tool, load_once
 from .dsp import frames
-from .music_common import (MAX_ITEMS, NOTE_NAMES, essentia_standard, hz_to_midi, note_name,
-                           pitch_class)
+from .music_common import (MAX_ITEMS, NOTE_NAMES, both_spellings, essentia_standard, hz_to_midi,
+                           note_name, pitch_class)
 
 FRAME, HOP, N_FFT = 4096, 2048, 16384
 FRAME_S = HOP / SAMPLE_RATE
@@ -132,7 +132,7 @@ class HarmonyAnalysis(ToolOutput):
             return f"no chords or key in {self.duration_s:.1f} s; notes {notes}"
         chords = ", ".join(f"{c.chord} {c.start_s:.1f}-{c.end_s:.1f}" for c in self.chords[:12])
         more = f" (+{len(self.chords) - 12} more)" if len(self.chords) > 12 else ""
-        return (f"key {self.key} {self.mode} (strength {self.key_strength:.2f}); chords "
+        return (f"key {both_spellings(self.key)} {self.mode} (strength {self.key_strength:.2f}); chords "
                 f"{chords}{more}; notes {notes or 'none held'}")
 
 
@@ -391,7 +391,7 @@ def detect_key(samples: np.ndarray, profile: str) -> tuple[str, str, float]:
 
 
 @audio_tool(name="analyze_harmony", args=AnalyzeHarmonyArgs, output=HarmonyAnalysis,
-            version="1",
+            version="2",
             description="Musical key and mode (major/minor) with strength, the chord sequence "
                         "with times (major, minor, diminished, augmented, sus, 7th chords) and "
                         "the notes that sound (e.g. C4 E4 G4). Use for 'what key', 'major or "

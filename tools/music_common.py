@@ -28,6 +28,15 @@ def midi_to_hz(midi: float) -> float:
     return A4_HZ * 2.0 ** ((midi - 69.0) / 12.0)
 
 
+FLAT_SPELLING = {"C#": "Db", "D#": "Eb", "F#": "Gb", "G#": "Ab", "A#": "Bb"}
+
+
+def both_spellings(pitch_name: str) -> str:
+    """'D#' -> 'D#/Eb': a reader (or reasoner) who thinks in flats finds the key too."""
+    flat = FLAT_SPELLING.get(pitch_name)
+    return f"{pitch_name}/{flat}" if flat else pitch_name
+
+
 def note_name(midi: int) -> str:
     """'C4' for 60, 'A#3' for 58 (sharps, scientific octave numbers)."""
     return f"{NOTE_NAMES[midi % 12]}{midi // 12 - 1}"
