@@ -114,6 +114,17 @@ def test_answers_are_options_and_uniform_over_positions():
                 (skill, positions)
 
 
+def test_options_are_tellable_apart_by_mmau_scoring():
+    """MMAU's official rule compares sets of words: no two options may share one."""
+    from audiorouter.evals.scoring import is_correct
+
+    for split in ("train", "test"):
+        for item in drafts()[split]:
+            for option in item["choices"]:
+                assert is_correct(item["answer"], option, item["choices"]) == (option == item["answer"]), \
+                    (item["id"], option, item["choices"])
+
+
 def test_answer_blind_heuristics_stay_near_chance():
     accuracy = blind_accuracies(drafts()["train"], drafts()["test"])
     assert accuracy.keys() == SKILLS.keys()

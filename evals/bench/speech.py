@@ -40,7 +40,9 @@ def _turns(voices: list[str], texts: list[str], rng: np.random.Generator) -> np.
 # --- spoken digits ------------------------------------------------------------------------
 
 def _draw_digits(rng: np.random.Generator, src: Sources) -> Draft:
-    """Options: a digit string and three variants one substitution or swap away from it."""
+    """Options: a digit string and three variants one substitution or swap away from it,
+    written without spaces ("0514"): MMAU's scoring compares sets of words, under which
+    "0 5 1 4" and "0 1 5 4" would be the same answer."""
     base = [int(d) for d in rng.integers(0, 10, size=int(rng.integers(3, 6)))]
     options = {tuple(base)}
     while len(options) < 4:
@@ -52,9 +54,9 @@ def _draw_digits(rng: np.random.Generator, src: Sources) -> Draft:
             i = int(rng.integers(len(base)))
             variant[i] = (variant[i] + int(rng.integers(1, 10))) % 10
         options.add(tuple(variant))
-    choices = shuffled(rng, [" ".join(map(str, o)) for o in sorted(options)])
+    choices = shuffled(rng, ["".join(map(str, o)) for o in sorted(options)])
     answer = pick(rng, choices)
-    spec = {"digits": answer.replace(" ", "")}
+    spec = {"digits": answer}
     if src.recorded_digits and rng.random() < 0.5:
         return Draft(choices, answer, {**spec, "voice": "asterisk"}, [ASTERISK_SOURCE])
     voice = pick(rng, src.voices)

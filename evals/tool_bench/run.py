@@ -120,9 +120,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=Path("docs/benchmarks.json"))
     parser.add_argument("--docs", type=Path, default=Path("docs/benchmarks.md"))
     parser.add_argument("--no-suite", action="store_true", help="skip the 10-tool timing")
+    parser.add_argument("--suite-only", action="store_true",
+                        help="re-time the suite, keeping the task results already in --out")
     args = parser.parse_args(argv)
     tasks = [t for t in ALL_TASKS if not args.tasks or any(s in t.name for s in args.tasks)]
     results = []
+    if args.suite_only:
+        results = [TaskResult(**r) for r in json.loads(args.out.read_text())["tasks"]]
+        tasks = []
     for i, task in enumerate(tqdm(tasks, desc="tasks")):
         result = run_task(task, np.random.default_rng([args.seed, i]), args.cases)
         tqdm.write(f"{result.task}: {result.score:.3g} ({result.metric}; goal {result.goal}); "

@@ -1,0 +1,57 @@
+"""``audiorouter eval``: every baseline on one dataset, in one resumable run, with a report.
+
+`evals/cli.py` mounts it: ``app.command("eval")(eval_command)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from audiorouter.tools.errors import AudioRouterError
+from audiorouter.tools.models import QWEN_CODER_1_5B
+
+DEFAULT_ROUTERS = "none,all,random,llm,oracle"
+
+
+def eval_command(
+    dataset: Path = typer.Option(..., "--dataset", help="MMAU-style .json, MMAR meta file or .jsonl of items"),
+    router_names: str = typer.Option(DEFAULT_ROUTERS, "--routers", "--router",
+                                help="comma-separated: none, all, random, llm, learned, oracle"),
+    checkpoint: Optional[Path] = typer.Option(None, help="learned-router checkpoint (adds the learned router)"),
+    reasoner: str = typer.Option(QWEN_CODER_1_5B.name, help="cascade reasoner: a GGUF model name or path "
+                                 "(the LLM router uses the same model)"),
+    out: Path = typer.Option(Path("eval-out"), "--out", help="output folder; rerun with the same one to resume"),
+    limit: Optional[int] = typer.Option(None, min=1, help="evaluate only the first N items"),
+    seed: int = typer.Option(0, help="seed of the random router"),
+) -> None:
+    """Evaluate routers on a dataset: accuracy per task and sub-category with 95% intervals,
+    tool calls and time per stage, MMAU-format predictions, a markdown report and plots."""
+    from audiorouter.agent.defaults import GGUF_MODELS
+    from audiorouter.agent.reasoners import CascadeReasoner
+
+    from .datasets import load_items
+    from .report import write_report
+    from .runner import ORACLE, evaluate, make_routers
+    from .scoring import accuracy
+
+    names = [n.strip() for n in router_names.split(",") if n.strip()]
+    if checkpoint is not None and "learned" not in names:
+        names.append("learned")
+    model = GGUF_MODELS.get(reasoner, reasoner)
+    setup = {"dataset": str(dataset.resolve()), "random seed": str(seed),
+             "learned checkpoint": str(checkpoint.resolve()) if checkpoint else "none"}
+    try:
+        items = load_items(dataset)[:limit]
+        routers = make_routers(names, checkpoint=checkpoint and str(checkpoint), llm=model, seed=seed)
+        result = evaluate(items, routers, CascadeReasoner(model), out, oracle=ORACLE in names,
+                          setup=setup, progress=True)
+    except AudioRouterError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    page = write_report(result, out, setup={**setup, "reasoner": reasoner, "routers": ", ".join(names)})
+    for name, records in result.records.items():
+        typer.echo(f"{name:<8} {accuracy(records)}")
+    typer.echo(f"{len(items)} items in {result.wall_s:.1f} s; report: {page}")

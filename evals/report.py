@@ -1,0 +1,138 @@
+"""The evaluation report: markdown tables and PNG plots from an `Evaluation`.
+
+Accuracy is shown with its 95% Wilson interval everywhere: on a few hundred items two routers
+a few points apart are often not different, and the table should say so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from statistics import fmean
+from typing import Mapping, Sequence
+
+from .runner import Evaluation
+from .scoring import Accuracy, accuracy, breakdown, indistinct
+
+SKILL_KEYS = ("sub-category", "category")  # MMAU leaves many sub-categories empty
+STAGES = ("route", "tools", "reason")
+
+
+def write_report(evaluation: Evaluation, out_dir: str | Path, *, title: str = "AudioRouter evaluation",
+                 setup: Mapping[str, str] | None = None) -> Path:
+    """Write ``report.md``, ``accuracy_by_skill.png`` and ``accuracy_vs_tools.png``."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    records = _evaluated(evaluation)
+    plot_accuracy_by_skill(records, out_dir / "accuracy_by_skill.png")
+    plot_accuracy_vs_tools(records, out_dir / "accuracy_vs_tools.png")
+    page = out_dir / "report.md"
+    page.write_text(markdown(evaluation, title=title, setup=setup or {}))
+    return page
+
+
+def _evaluated(evaluation: Evaluation) -> dict[str, list[dict]]:
+    return {name: recs for name, recs in evaluation.records.items() if recs}
+
+
+def markdown(evaluation: Evaluation, *, title: str, setup: Mapping[str, str]) -> str:
+    records = _evaluated(evaluation)
+    lines = [f"# {title}", ""]
+    lines += [f"- {key}: {value}" for key, value in setup.items()]
+    items = max(records.values(), key=len, default=[])
+    ambiguous = sum(indistinct(r["choices"]) for r in items)
+    lines += [f"- items: {len(items)} ({evaluation.answered} worked on by this run, the rest resumed)",
+              f"- wall time of this run: {evaluation.wall_s:.1f} s (route {evaluation.stage_s.get('route', 0):.1f} s, "
+              f"tools {evaluation.stage_s.get('tools', 0):.1f} s, reason {evaluation.stage_s.get('reason', 0):.1f} s)",
+              *([f"- items with two options of the same words: {ambiguous} (MMAU's rule cannot tell those "
+                 "options apart, so choosing the wrong one of them counts as right)"] if ambiguous else []),
+              "", "## Overall", "",
+              "| router | accuracy [95% CI] | n | tool calls / question | route s | tools s | reason s | errors |",
+              "|---|---|---|---|---|---|---|---|"]
+    for name, recs in records.items():
+        stages = " | ".join(f"{fmean(r['seconds'][s] for r in recs):.2f}" for s in STAGES)
+        errors = sum(1 for r in recs if r.get("error"))
+        lines.append(f"| {name} | {_cell(accuracy(recs))} | {len(recs)} | {tool_calls(recs):.2f} | "
+                     f"{stages} | {errors} |")
+    lines += ["", "Seconds are means per question as spent in the runs that answered them (0 for "
+              "cached work); the oracle's are the cost of answering all its candidate routes.", ""]
+    lines += _table("Per task", {name: breakdown(recs, "task") for name, recs in records.items()})
+    lines += _table("Per sub-category", {name: breakdown(recs, *SKILL_KEYS) for name, recs in records.items()})
+    lines += ["## Plots", "", "![accuracy per skill](accuracy_by_skill.png)", "",
+              "![accuracy vs tool calls](accuracy_vs_tools.png)", ""]
+    return "\n".join(lines)
+
+
+def tool_calls(records: Sequence[Mapping]) -> float:
+    return fmean(len(r["tools_used"]) for r in records) if records else 0.0
+
+
+def _cell(acc: Accuracy) -> str:
+    low, high = acc.interval
+    return f"{100 * acc.value:.1f} [{100 * low:.0f}, {100 * high:.0f}]"
+
+
+def _table(heading: str, groups: Mapping[str, Mapping[str, Accuracy]]) -> list[str]:
+    """Rows are groups, columns routers: the routers compared side by side per group."""
+    names = list(groups)
+    keys = sorted({k for g in groups.values() for k in g})
+    lines = [f"## {heading}", "", "| | n | " + " | ".join(names) + " |", "|---" * (len(names) + 2) + "|"]
+    for key in keys:
+        n = max(g[key].total for g in groups.values() if key in g)
+        cells = " | ".join(_cell(groups[name][key]) if key in groups[name] else "" for name in names)
+        lines.append(f"| {key} | {n} | {cells} |")
+    return lines + [""]
+
+
+def _pyplot():
+    """matplotlib without a display, imported only when plotting."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def plot_accuracy_by_skill(records: Mapping[str, Sequence[Mapping]], path: Path) -> None:
+    """Grouped bars: one group per skill, one bar per router, 95% intervals as error bars."""
+    plt = _pyplot()
+    per_router = {name: breakdown(recs, *SKILL_KEYS) for name, recs in records.items()}
+    skills = sorted({s for groups in per_router.values() for s in groups})
+    width = 0.8 / max(len(per_router), 1)
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.9 * len(skills) * max(len(per_router), 2) / 2), 4.5))
+    for i, (name, groups) in enumerate(per_router.items()):
+        xs = [j + (i - (len(per_router) - 1) / 2) * width for j, s in enumerate(skills) if s in groups]
+        accs = [groups[s] for s in skills if s in groups]
+        values = [100 * a.value for a in accs]
+        errors = [[100 * (a.value - a.interval[0]) for a in accs], [100 * (a.interval[1] - a.value) for a in accs]]
+        ax.bar(xs, values, width, yerr=errors, capsize=2, label=name)
+    ax.set_xticks(range(len(skills)), skills, rotation=35, ha="right")
+    ax.set_ylabel("accuracy (%)")
+    ax.set_ylim(0, 105)
+    ax.set_title("Accuracy per skill (95% Wilson intervals)", pad=28)
+    ax.legend(fontsize="small", ncols=min(len(per_router), 6), loc="lower center",
+              bbox_to_anchor=(0.5, 1.0), frameon=False)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def plot_accuracy_vs_tools(records: Mapping[str, Sequence[Mapping]], path: Path) -> None:
+    """Each router as a point: what it costs in tool calls against what it gets right."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    for name, recs in records.items():
+        acc = accuracy(recs)
+        low, high = acc.interval
+        x = tool_calls(recs)
+        ax.errorbar([x], [100 * acc.value], yerr=[[100 * (acc.value - low)], [100 * (high - acc.value)]],
+                    fmt="o", capsize=3)
+        ax.annotate(name, (x, 100 * acc.value), textcoords="offset points", xytext=(6, 4))
+    ax.margins(x=0.15)
+    ax.set_xlabel("tool calls per question")
+    ax.set_ylabel("accuracy (%)")
+    ax.set_ylim(0, 105)
+    ax.set_title("Accuracy vs tool calls (95% Wilson intervals)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

@@ -1,0 +1,318 @@
+"""Evaluate routers on a dataset: every router, the same items, one frozen reasoner, resumable.
+
+A CPU reasoner's cost is prompt tokens, and its KV cache keeps the last prompt, so the work
+comes in two passes ordered for that cache:
+
+1. **route**: each router decides all pending items back to back. The LLM router's prompt
+   opens with every tool's JSON schema; routing its items in a row pays for that block once,
+   where interleaving with the reasoner (same model, same cache) would pay for it per item.
+2. **answer**: per item, every distinct route (of the routers and the oracle's candidates) is
+   answered consecutively, in lexicographic order of tool calls. The prompts share system,
+   description and question, and neighbours also share their leading evidence, so each route
+   costs only its own evidence and options. Tools run once per clip (the union of all
+   routes' calls, in parallel, through the tool cache); a route two routers chose is
+   answered once.
+
+The oracle picks, per item, the best route among no tools, each single tool, all tools and
+the routes the other routers took (so it bounds every router it is reported with): a correct
+answer first, then the reasoner's higher probability of the right option, then fewer tools.
+
+Decided routes go to ``routes.jsonl``, finished items to ``predictions-<router>.jsonl`` (one
+flushed line each): a rerun skips both, and retries records that carry an error. At the end
+``predictions-<router>.json`` holds the latest record per item as a JSON list, the input
+MMAU's evaluation script reads.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+from tqdm import tqdm
+
+from audiorouter.agent.answer import Answer, Reasoner
+from audiorouter.agent.routing import AllToolsRouter, NoToolsRouter, Route, Router, ToolCall
+from audiorouter.tools import Clip, Evidence, ModelSpec, get_tool, load_audio, run_tools, tool_names
+from audiorouter.tools.cache import cache_key
+from audiorouter.tools.errors import AudioRouterError
+
+from .datasets import Item
+from .scoring import is_correct
+
+ORACLE = "oracle"
+ROUTER_NAMES = ("none", "all", "random", "llm", "learned", ORACLE)
+
+CallKey = tuple[str, str]  # (tool, its parsed arguments as canonical JSON)
+RouteKey = tuple[CallKey, ...]
+
+
+class RandomRouter:
+    """Each tool independently with probability ``p``: at 0.5 this is an untrained policy over
+    the MultiBinary action (half the tools on average). Seeded per item from (seed, clip,
+    question, choices), so an item's route never depends on order, limit or a resume."""
+
+    name = "random"
+
+    def __init__(self, seed: int = 0, p: float = 0.5, tools: Sequence[str] | None = None):
+        self.seed, self.p = seed, p
+        self.tools = list(tools) if tools else tool_names()
+
+    def decide(self, question: str, choices: Sequence[str] | None, clip: Clip) -> Route:
+        item_seed = int(cache_key(clip.id, question, list(choices or [])), 16)
+        draws = np.random.default_rng([self.seed, item_seed]).random(len(self.tools))
+        return Route.of([t for t, u in zip(self.tools, draws) if u < self.p], router=self.name)
+
+
+def make_routers(names: Sequence[str], *, checkpoint: str | None = None, seed: int = 0,
+                 llm: ModelSpec | str | None = None) -> dict[str, Router]:
+    """Routers by name; ``oracle`` is no router (it is `evaluate`'s ``oracle`` flag) and is
+    skipped. ``llm`` is the LLM router's GGUF (default: the package default, Qwen 1.5B)."""
+    unknown = sorted(set(names) - set(ROUTER_NAMES))
+    if unknown:
+        raise AudioRouterError(f"unknown router(s) {unknown}: choose from {', '.join(ROUTER_NAMES)}")
+
+    def llm_router() -> Router:
+        from audiorouter.agent.chat_local import ChatLocalLLM
+        from audiorouter.agent.llm_router import LLMRouter
+
+        return LLMRouter(ChatLocalLLM(model=llm) if llm else None)
+
+    def learned_router() -> Router:
+        from audiorouter.agent.policy import LearnedRouter
+
+        return LearnedRouter(checkpoint)
+
+    factories = {"none": NoToolsRouter, "all": AllToolsRouter, "random": lambda: RandomRouter(seed),
+                 "llm": llm_router, "learned": learned_router}
+    return {name: factories[name]() for name in dict.fromkeys(names) if name != ORACLE}
+
+
+@dataclass
+class Evaluation:
+    """What `evaluate` returns: the latest record of every item per router, and its cost."""
+
+    records: dict[str, list[dict]]
+    wall_s: float
+    stage_s: dict[str, float]  # wall seconds of this call in route / tools / reason
+    answered: int  # items this call worked on; the others were finished by an earlier call
+
+
+def evaluate(items: Sequence[Item], routers: Mapping[str, Router], reasoner: Reasoner,
+             out_dir: str | Path, *, oracle: bool = True, setup: Mapping[str, str] | None = None,
+             progress: bool = False) -> Evaluation:
+    """Evaluate each router (and the oracle) on ``items``, appending to ``out_dir``'s files.
+
+    ``setup`` (with the reasoner's name) is kept in ``setup.json``: resuming into a folder
+    made with another value of any of its keys is refused rather than mixing results.
+    """
+    start = time.perf_counter()
+    if ORACLE in routers:
+        raise AudioRouterError(f"{ORACLE!r} names the oracle; give the router another name")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _check_setup(out_dir / "setup.json", {"reasoner": reasoner.name, **(setup or {})})
+    names = [*routers, *([ORACLE] if oracle else [])]
+    logs = {name: JsonlLog(out_dir / f"predictions-{name}.jsonl") for name in names}
+    finished = {name: {r["id"] for r in log.records if not r.get("error")} for name, log in logs.items()}
+    session = _Session(routers, reasoner, JsonlLog(out_dir / "routes.jsonl"))
+
+    def todo(item: Item) -> list[str]:
+        return [name for name in names if item.id not in finished[name]]
+
+    pending = [item for item in items if todo(item)]
+    for item in tqdm(pending, desc="route", disable=not progress):
+        session.route_ahead(item, todo(item))
+    for item in tqdm(pending, desc="answer", disable=not progress):
+        for record in session.answer(item, todo(item)):
+            logs[record["router"]].append(record)
+    records = {name: _latest(log.records, items) for name, log in logs.items()}
+    for name, recs in records.items():
+        (out_dir / f"predictions-{name}.json").write_text(json.dumps(recs, indent=1, ensure_ascii=False))
+    return Evaluation(records, round(time.perf_counter() - start, 3),
+                      {k: round(v, 3) for k, v in session.stage_s.items()}, len(pending))
+
+
+def _check_setup(path: Path, setup: Mapping[str, str]) -> None:
+    known = json.loads(path.read_text()) if path.exists() else {}
+    clashes = {k: (known[k], v) for k, v in setup.items() if k in known and known[k] != v}
+    if clashes:
+        raise AudioRouterError(f"{path.parent} holds results of another setup ({clashes}, as (then, now)): "
+                               "pick another output folder, or delete this one to start over")
+    path.write_text(json.dumps({**known, **setup}, indent=1))
+
+
+class JsonlLog:
+    """An append-only JSON-lines file, one line per record, written whole and closed at once.
+    A torn last line (killed mid-write) is cut on reopen, so nothing after it is corrupted."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.records: list[dict] = []
+        if path.exists():
+            text = path.read_text(encoding="utf-8")
+            complete = text[: text.rfind("\n") + 1]
+            if complete != text:
+                path.write_text(complete, encoding="utf-8")
+            self.records = [json.loads(line) for line in complete.splitlines() if line.strip()]
+
+    def append(self, record: dict) -> None:
+        with self.path.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.records.append(record)
+
+
+def _latest(records: Iterable[dict], items: Sequence[Item]) -> list[dict]:
+    """The last record of each item (retries come later in the log), in the items' order."""
+    last = {r["id"]: r for r in records}
+    return [last[item.id] for item in items if item.id in last]
+
+
+class _Session:
+    """One `evaluate` call: the routers, the reasoner, the route log and the stage clock."""
+
+    def __init__(self, routers: Mapping[str, Router], reasoner: Reasoner, routes: JsonlLog):
+        self.routers = routers
+        self.reasoner = reasoner
+        self.route_log = routes
+        self.decisions = {(r["router"], r["id"]): r for r in routes.records}
+        self.stage_s: Counter[str] = Counter()
+
+    def needed(self, names: list[str]) -> list[str]:
+        """The routers whose route an item needs: its pending ones, all of them for the oracle."""
+        return [n for n in self.routers if n in names or ORACLE in names]
+
+    def route_ahead(self, item: Item, names: list[str]) -> None:
+        """Decide now, in the routing pass; audio that fails to load fails in the answer pass."""
+        try:
+            clip = load_audio(item.audio)
+        except AudioRouterError:
+            return
+        for name in self.needed(names):
+            self.decide(name, item, clip)
+
+    def decide(self, name: str, item: Item, clip: Clip) -> tuple[Route, float]:
+        """The router's route for the item (logged once, re-used after); a failing router means
+        no tools, as in the graph."""
+        if (name, item.id) not in self.decisions:
+            start = time.perf_counter()
+            try:
+                route = self.routers[name].decide(item.question, item.choices, clip)
+            except Exception as exc:
+                route = Route(note=f"router failed ({type(exc).__name__}: {exc}); answering without tools")
+            seconds = round(time.perf_counter() - start, 4)
+            self.stage_s["route"] += seconds
+            line = {**route.model_dump(mode="json"), "router": name, "id": item.id, "seconds": seconds}
+            self.route_log.append(line)
+            self.decisions[(name, item.id)] = line
+        line = self.decisions[(name, item.id)]
+        return Route.model_validate(line), line["seconds"]
+
+    def answer(self, item: Item, names: list[str]) -> list[dict]:
+        """Records of ``names`` for one item; any failure becomes an error record for each."""
+        try:
+            clip = load_audio(item.audio)
+            chosen = {n: self.decide(n, item, clip) for n in self.needed(names)}
+            candidates = {_key(route): route for route, _ in chosen.values()}
+            if ORACLE in names:
+                candidates = {**{_key(r): r for r in oracle_routes()}, **candidates}
+            evidence = self._run_tools(clip, {c for k in candidates for c in k})
+            answers = {k: self._answer(clip, item, [evidence[c] for c in k])
+                       for k in sorted(candidates, key=_prefix_order)}
+        except Exception as exc:
+            return [_failed(item, name, exc) for name in names]
+        records = [_record(item, n, route, answers[_key(route)], evidence, seconds)
+                   for n, (route, seconds) in chosen.items() if n in names]
+        if ORACLE in names:
+            records.append(_oracle_record(item, candidates, answers, evidence))
+        return records
+
+    def _run_tools(self, clip: Clip, calls: set[CallKey]) -> dict[CallKey, Evidence]:
+        """Each distinct call once, in parallel; `run_tools` takes one call per tool, so a tool
+        asked with two argument sets runs again in a second batch."""
+        start = time.perf_counter()
+        results: dict[CallKey, Evidence] = {}
+        pending = sorted(calls)
+        while pending:
+            batch: dict[str, str] = {}
+            for name, args in pending:
+                batch.setdefault(name, args)
+            outputs = run_tools(clip, {name: json.loads(args) for name, args in batch.items()})
+            results.update(zip(batch.items(), outputs))
+            pending = [c for c in pending if c not in results]
+        self.stage_s["tools"] += time.perf_counter() - start
+        return results
+
+    def _answer(self, clip: Clip, item: Item, evidence: list[Evidence]) -> Answer:
+        start = time.perf_counter()
+        try:
+            answer = self.reasoner.answer(clip, item.question, item.choices, evidence)
+        except Exception as exc:  # one route's failure, not the item's
+            answer = Answer(text="", error=f"reasoner failed ({type(exc).__name__}): {exc}")
+        seconds = time.perf_counter() - start
+        self.stage_s["reason"] += seconds
+        return answer.model_copy(update={"seconds": round(seconds, 4)})
+
+
+def oracle_routes() -> list[Route]:
+    """The oracle's fixed candidates: no tools, each single tool, all tools."""
+    return [Route(router=ORACLE), *(Route.of([t], router=ORACLE) for t in tool_names()),
+            Route.of(tool_names(), router=ORACLE)]
+
+
+def _call_key(call: ToolCall) -> CallKey:
+    args = get_tool(call.name).parse_args(call.args).model_dump(mode="json")
+    return call.name, json.dumps(args, sort_keys=True)
+
+
+def _key(route: Route) -> RouteKey:
+    return tuple(_call_key(c) for c in route.calls)
+
+
+def _prefix_order(key: RouteKey) -> list[tuple[int, str]]:
+    """Sort routes as the tools appear in prompts: neighbours then share the longest prefix."""
+    order = {name: i for i, name in enumerate(tool_names())}
+    return [(order[name], args) for name, args in key]
+
+
+def _record(item: Item, router: str, route: Route, answer: Answer,
+            evidence: Mapping[CallKey, Evidence], route_s: float) -> dict:
+    return {**item.record(), "model_output": answer.text, "model_prediction": answer.text,
+            "router": router, "tools_used": route.tools,
+            "calls": [c.model_dump(mode="json") for c in route.calls],
+            "choice": answer.choice, "probabilities": answer.probabilities,
+            "correct": is_correct(item.answer, answer.text, item.choices),
+            "seconds": {"route": route_s, "tools": round(sum(evidence[c].seconds for c in _key(route)), 4),
+                        "reason": answer.seconds},
+            "note": route.note, "error": answer.error}
+
+
+def _oracle_record(item: Item, candidates: Mapping[RouteKey, Route], answers: Mapping[RouteKey, Answer],
+                   evidence: Mapping[CallKey, Evidence]) -> dict:
+    """The best candidate's record; its cost is every candidate's (what the bound takes)."""
+    def merit(key: RouteKey) -> tuple[bool, float, int]:
+        answer = answers[key]
+        p_right = (answer.probabilities or [0.0] * len(item.choices))[item.answer_index]
+        return is_correct(item.answer, answer.text, item.choices), p_right, -len(key)
+
+    merits = {key: merit(key) for key in answers}
+    best = max(merits, key=merits.__getitem__)  # ties: the first in prompt order
+    record = _record(item, ORACLE, candidates[best], answers[best], evidence, 0.0)
+    errors = [a.error for a in answers.values() if a.error]
+    every_tool = _key(oracle_routes()[-1])
+    record.update(
+        seconds={"route": 0.0, "tools": round(sum(e.seconds for e in evidence.values()), 4),
+                 "reason": round(sum(a.seconds for a in answers.values()), 4)},
+        note=f"best of {len(answers)} routes", error=errors[0] if errors else None,
+        route_scores={("all" if key == every_tool else "+".join(n for n, _ in key) or "none"):
+                      {"correct": correct, "p": round(p, 5)} for key, (correct, p, _) in merits.items()})
+    return record
+
+
+def _failed(item: Item, router: str, exc: Exception) -> dict:
+    """An item that could not be answered: an empty prediction (wrong, as MMAU scores it)."""
+    return _record(item, router, Route(), Answer(text="", error=f"{type(exc).__name__}: {exc}"), {}, 0.0)

@@ -1,0 +1,40 @@
+import struct
+
+import pytest
+
+from audiorouter.evals.report import write_report
+from audiorouter.evals.runner import Evaluation
+
+
+def _records(router: str, right: int, n: int = 6, tools: int = 0) -> list[dict]:
+    return [{"id": f"q{i}", "router": router, "choices": ["1 2", "2 1"] if i == 0 else ["a", "b"], "task": "sound" if i % 2 else "music",
+             "sub-category": "event count" if i % 3 else None, "category": "counting",
+             "correct": i < right, "tools_used": ["audio_info"] * tools, "error": None,
+             "seconds": {"route": 0.01, "tools": 0.5 * tools, "reason": 2.0}} for i in range(n)]
+
+
+def _png_size(path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR" and data.endswith(b"IEND\xaeB`\x82")
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.fixture
+def evaluation() -> Evaluation:
+    return Evaluation(records={"none": _records("none", 2), "all": _records("all", 4, tools=10),
+                               "oracle": _records("oracle", 5, tools=1), "llm": []},
+                      wall_s=12.5, stage_s={"route": 1.0, "tools": 3.0, "reason": 8.0}, answered=6)
+
+
+def test_report_tables_and_valid_pngs(tmp_path, evaluation):
+    page = write_report(evaluation, tmp_path, setup={"reasoner": "fake"})
+    text = page.read_text()
+    assert "- items with two options of the same words: 1 (" in text
+    assert "- reasoner: fake" in text and "wall time of this run: 12.5 s" in text
+    assert "| all | 66.7 [30, 90] | 6 | 10.00 | 0.01 | 5.00 | 2.00 | 0 |" in text
+    assert "| none |" in text and "llm" not in text  # a router without records is left out
+    assert "## Per task" in text and "| music | 3 |" in text
+    assert "| counting | 2 |" in text and "| event count | 4 |" in text  # category where no sub-category
+    for name in ("accuracy_by_skill.png", "accuracy_vs_tools.png"):
+        width, height = _png_size(tmp_path / name)
+        assert width > 300 and height > 200

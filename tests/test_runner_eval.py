@@ -1,0 +1,280 @@
+import json
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from audiorouter.agent.answer import Answer
+from audiorouter.agent.routing import AllToolsRouter, FixedRouter, NoToolsRouter
+from audiorouter.evals import runner, synth
+from audiorouter.evals.datasets import Item, load_items
+from audiorouter.evals.runner import ORACLE, RandomRouter, evaluate, make_routers
+from audiorouter.evals.scoring import accuracy, rescore
+from audiorouter.tools import AudioRouterError, ToolOutput, load_audio, tool_names
+from conftest import sine
+
+PAIR = ["transcribe", "count_events"]  # not among the oracle's fixed candidates
+
+
+def _items(root, n: int) -> list[Item]:
+    items = []
+    for i in range(n):
+        path = root / f"{i}.wav"
+        if not path.exists():
+            sf.write(path, sine(200 + 50 * i, 0.5), 16_000)
+        items.append(Item(id=f"q{i}", audio_id=f"{i}.wav", audio_file=path, question=f"How many knocks? #{i}",
+                          choices=["1", "2", "3", "4"], answer=str(1 + i % 4), task="sound",
+                          category="counting", **{"sub-category": "event count"}))
+    return items
+
+
+class FakeReasoner:
+    """Right exactly when the evidence is ``right_with`` (registry order); logs every call."""
+
+    name = "fake"
+
+    def __init__(self, right_with=PAIR, fail_on=(), log=None):
+        self.right_with, self.fail_on = set(right_with), set(fail_on)
+        self.calls: list[tuple[str, tuple[str, ...]]] = []
+        self.log = log if log is not None else []
+
+    def answer(self, clip, question, choices, evidence):
+        tools = tuple(e.tool for e in evidence)
+        self.calls.append((question, tools))
+        self.log.append("answer")
+        if question in self.fail_on:
+            raise RuntimeError("model fell over")
+        right = choices.index(str(1 + int(question.rsplit("#", 1)[1]) % 4))
+        k = right if set(tools) == self.right_with else (right + 1 + len(tools) % 3) % len(choices)
+        p = np.full(len(choices), 0.1)
+        p[right] += 0.01 * len(tools)  # more evidence, more belief in the truth
+        p[k] += 0.5
+        return Answer(text=choices[k], choice=k, probabilities=(p / p.sum()).tolist())
+
+
+@pytest.fixture
+def tool_batches(monkeypatch):
+    """Tools replaced by instant fakes; returns the batches run (clip id, tool names)."""
+    batches = []
+
+    def run_tools(clip, named, **kwargs):
+        batches.append((clip.id, tuple(named)))
+        return [ToolOutput(tool=n, summary=f"{n} measured", seconds=0.25) for n in named]
+
+    monkeypatch.setattr(runner, "run_tools", run_tools)
+    return batches
+
+
+def _lines(path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def _routers():
+    return {"none": NoToolsRouter(), "all": AllToolsRouter(), "random": RandomRouter(seed=1),
+            "pair": FixedRouter(PAIR, name="pair")}
+
+
+def test_predictions_scored_by_the_mmau_rule_give_the_harness_accuracy(tmp_path, tool_batches):
+    result = evaluate(_items(tmp_path, 6), _routers(), FakeReasoner(), tmp_path / "out")
+    assert set(result.records) == {"none", "all", "random", "pair", ORACLE}
+    for name, records in result.records.items():
+        exported = json.loads((tmp_path / "out" / f"predictions-{name}.json").read_text())
+        assert rescore(exported) == rescore(_lines(tmp_path / "out" / f"predictions-{name}.jsonl"))
+        assert rescore(exported) == accuracy(records)
+        assert all(r["model_output"] == r["model_prediction"] for r in exported)
+    assert accuracy(result.records["pair"]).value == 1.0 and accuracy(result.records["none"]).value < 1.0
+
+
+def test_record_fields(tmp_path, tool_batches):
+    result = evaluate(_items(tmp_path, 1), {"pair": FixedRouter(PAIR, name="pair")}, FakeReasoner(),
+                      tmp_path / "out", oracle=False)
+    [record] = result.records["pair"]
+    assert record["id"] == "q0" and record["sub-category"] == "event count" and record["audio_id"] == "0.wav"
+    assert record["tools_used"] == PAIR and record["correct"] is True and record["error"] is None
+    assert record["model_output"] == "1" and len(record["probabilities"]) == 4
+    assert record["seconds"]["tools"] == 0.5 and set(record["seconds"]) == {"route", "tools", "reason"}
+
+
+def test_rerun_answers_only_new_items(tmp_path, tool_batches):
+    out = tmp_path / "out"
+    evaluate(_items(tmp_path, 3), _routers(), FakeReasoner(), out)
+    before = {p.name: len(_lines(p)) for p in out.glob("*.jsonl")}
+    reasoner = FakeReasoner()
+    result = evaluate(_items(tmp_path, 5), _routers(), reasoner, out)
+    after = {p.name: len(_lines(p)) for p in out.glob("*.jsonl")}
+    assert {name: after[name] - before[name] for name in after if name.startswith("predictions")} == {
+        f"predictions-{n}.jsonl": 2 for n in [*_routers(), ORACLE]}
+    assert after["routes.jsonl"] - before["routes.jsonl"] == 2 * len(_routers())
+    assert {q for q, _ in reasoner.calls} == {"How many knocks? #3", "How many knocks? #4"}
+    assert result.answered == 2 and all(len(r) == 5 for r in result.records.values())
+    assert evaluate(_items(tmp_path, 5), _routers(), FakeReasoner(), out).answered == 0
+
+
+def test_a_torn_last_line_is_dropped_and_the_item_redone(tmp_path, tool_batches):
+    out = tmp_path / "out"
+    evaluate(_items(tmp_path, 2), {"none": NoToolsRouter()}, FakeReasoner(), out, oracle=False)
+    log = out / "predictions-none.jsonl"
+    log.write_text(log.read_text()[:-40])  # killed in the middle of writing the second line
+    result = evaluate(_items(tmp_path, 2), {"none": NoToolsRouter()}, FakeReasoner(), out, oracle=False)
+    assert [r["id"] for r in _lines(log)] == ["q0", "q1"] and result.answered == 1
+
+
+def test_failing_items_are_recorded_and_retried_not_fatal(tmp_path, tool_batches):
+    items = _items(tmp_path, 4)
+    items[1].audio_file = tmp_path / "missing.wav"
+    reasoner = FakeReasoner(fail_on={"How many knocks? #2"})
+    result = evaluate(items, {"pair": FixedRouter(PAIR, name="pair")}, reasoner, tmp_path / "out")
+    pair = {r["id"]: r for r in result.records["pair"]}
+    assert "AudioNotFoundError" in pair["q1"]["error"] and pair["q1"]["model_output"] == ""
+    assert "model fell over" in pair["q2"]["error"] and pair["q2"]["correct"] is False
+    assert pair["q0"]["correct"] and pair["q3"]["correct"] and pair["q3"]["error"] is None
+    assert "AudioNotFoundError" in result.records[ORACLE][1]["error"]
+    items[1].audio_file = tmp_path / "1.wav"  # fixed: a rerun retries only the failed items
+    retry = FakeReasoner()
+    result = evaluate(items, {"pair": FixedRouter(PAIR, name="pair")}, retry, tmp_path / "out")
+    assert {q for q, _ in retry.calls} == {"How many knocks? #1", "How many knocks? #2"}
+    assert accuracy(result.records["pair"]).value == 1.0
+
+
+def test_resuming_into_a_folder_of_another_setup_is_refused(tmp_path, tool_batches):
+    out = tmp_path / "out"
+    evaluate(_items(tmp_path, 1), {"none": NoToolsRouter()}, FakeReasoner(), out, setup={"seed": "1"})
+    evaluate(_items(tmp_path, 1), {"all": AllToolsRouter()}, FakeReasoner(), out, setup={"seed": "1"})  # a router added
+    with pytest.raises(AudioRouterError, match="another setup"):
+        evaluate(_items(tmp_path, 1), {"none": NoToolsRouter()}, FakeReasoner(), out, setup={"seed": "2"})
+    reasoner = FakeReasoner()
+    reasoner.name = "other"
+    with pytest.raises(AudioRouterError, match="another setup"):
+        evaluate(_items(tmp_path, 1), {"none": NoToolsRouter()}, reasoner, out)
+
+
+def test_a_failing_router_means_no_tools(tmp_path, tool_batches):
+    class Broken:
+        name = "broken"
+
+        def decide(self, question, choices, clip):
+            raise RuntimeError("no idea")
+
+    result = evaluate(_items(tmp_path, 1), {"broken": Broken()}, FakeReasoner(), tmp_path / "out", oracle=False)
+    [record] = result.records["broken"]
+    assert record["tools_used"] == [] and "router failed" in record["note"] and record["error"] is None
+
+
+def test_oracle_bounds_every_router_on_every_item(tmp_path, tool_batches):
+    result = evaluate(_items(tmp_path, 6), _routers(), FakeReasoner(), tmp_path / "out")
+    oracle = result.records[ORACLE]
+    for name, records in result.records.items():
+        assert all(o["correct"] >= r["correct"] for o, r in zip(oracle, records)), name
+    # the pair route is no fixed candidate: the oracle found it through the "pair" router
+    assert all(o["correct"] and o["tools_used"] == PAIR for o in oracle)
+    scores = oracle[0]["route_scores"]
+    assert {"none", "all", "transcribe", "transcribe+count_events"} <= set(scores)
+    assert scores["transcribe+count_events"]["correct"] and not scores["none"]["correct"]
+    assert oracle[0]["seconds"]["tools"] == 0.25 * len(tool_names())
+
+
+def test_oracle_prefers_correct_then_probable_then_fewer_tools(tmp_path, tool_batches):
+    result = evaluate(_items(tmp_path, 2), {}, FakeReasoner(right_with=[]), tmp_path / "out")
+    assert all(r["correct"] and r["tools_used"] == [] for r in result.records[ORACLE])
+    result = evaluate(_items(tmp_path, 2), {}, FakeReasoner(right_with=["nothing"]), tmp_path / "out2")
+    # nothing is right: the route most confident in the truth wins (the fake's: all tools)
+    assert all(not r["correct"] and len(r["tools_used"]) == len(tool_names()) for r in result.records[ORACLE])
+
+
+def test_each_distinct_route_is_answered_once_in_prefix_order(tmp_path, tool_batches):
+    reasoner = FakeReasoner()
+    routers = {"none": NoToolsRouter(), "all": AllToolsRouter(), "one": FixedRouter(["transcribe"], name="one")}
+    evaluate(_items(tmp_path, 2), routers, reasoner, tmp_path / "out")
+    names = tool_names()
+    expected = [(), (names[0],), tuple(names), *((n,) for n in names[1:])]  # trie (DFS) order
+    assert [t for q, t in reasoner.calls] == expected * 2
+    assert [q for q, _ in reasoner.calls] == ["How many knocks? #0"] * 12 + ["How many knocks? #1"] * 12
+    assert len(tool_batches) == 2 and all(len(b) == len(names) for _, b in tool_batches)
+
+
+def test_every_route_is_decided_before_the_reasoner_starts(tmp_path, tool_batches):
+    log = []
+
+    class Logging(NoToolsRouter):
+        def decide(self, question, choices, clip):
+            log.append("route")
+            return super().decide(question, choices, clip)
+
+    evaluate(_items(tmp_path, 3), {"logging": Logging()}, FakeReasoner(log=log), tmp_path / "out", oracle=False)
+    assert log == ["route"] * 3 + ["answer"] * 3
+
+
+def test_random_router_is_seeded_per_item(tmp_path):
+    clips = [load_audio((sine(100 + 10 * i, 0.2), 16_000)) for i in range(40)]
+    router = RandomRouter(seed=7)
+    first = [router.decide("q", ["a", "b"], c).tools for c in clips]
+    assert [router.decide("q", ["a", "b"], c).tools for c in reversed(clips)] == first[::-1]
+    assert [RandomRouter(seed=8).decide("q", ["a", "b"], c).tools for c in clips] != first
+    assert 3.5 < np.mean([len(t) for t in first]) < 6.5  # each of 10 tools with p = 0.5
+
+
+def test_make_routers_by_name():
+    routers = make_routers(["none", "all", "random", ORACLE])
+    assert list(routers) == ["none", "all", "random"]
+    with pytest.raises(AudioRouterError, match="unknown router"):
+        make_routers(["none", "psychic"])
+
+
+def _knock_dataset(root, n: int):
+    """``n`` real drum-hit clips asking how many knocks, as an MMAU-format JSON file."""
+    rng = np.random.default_rng(11)
+    (root / "audio").mkdir()
+    items = []
+    for i in range(n):
+        count = int(rng.integers(2, 6))
+        audio, _ = synth.hits(count, rng=rng)
+        synth.write_wav(root / "audio" / f"k{i}.wav", audio)
+        choices = [str(c) for c in range(2, 6)]
+        items.append({"id": f"k{i}", "audio_id": f"./audio/k{i}.wav", "question": "How many knocks are heard?",
+                      "choices": choices, "answer": str(count), "task": "sound", "category": "Counting",
+                      "sub-category": "event count", "difficulty": "easy"})
+    path = root / "knocks.json"
+    path.write_text(json.dumps(items))
+    return path
+
+
+@pytest.mark.slow
+def test_real_reasoner_and_tools_end_to_end_and_resumed(tmp_path, small_reasoner):
+    from audiorouter.evals.report import write_report
+    from audiorouter.tools.models import SMOLLM2_135M
+
+    path = _knock_dataset(tmp_path, 5)
+    routers = make_routers(["none", "all", "random", "llm"], llm=SMOLLM2_135M)
+    out = tmp_path / "out"
+    evaluate(load_items(path)[:3], routers, small_reasoner, out)
+    result = evaluate(load_items(path), routers, small_reasoner, out)
+    assert result.answered == 2
+    for name, records in result.records.items():
+        assert len(records) == 5 and len(_lines(out / f"predictions-{name}.jsonl")) == 5
+        assert all(r["error"] is None and len(r["probabilities"]) == 4 for r in records), name
+        assert rescore(json.loads((out / f"predictions-{name}.json").read_text())) == accuracy(records)
+        assert all(o["correct"] >= r["correct"] for o, r in zip(result.records[ORACLE], records))
+    page = write_report(result, out)
+    assert "| oracle |" in page.read_text()
+    assert (out / "accuracy_by_skill.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.slow
+def test_eval_command(tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from audiorouter.evals.eval_cli import eval_command
+
+    app = typer.Typer()
+    app.command("eval")(eval_command)
+    app.command("other")(lambda: None)  # two commands, so "eval" is named as in the real app
+    path = _knock_dataset(tmp_path, 3)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["eval", "--dataset", str(path), "--routers", "none,random,oracle",
+                                      "--reasoner", "smollm2-135m-instruct", "--out", str(out), "--limit", "2"])
+    assert result.exit_code == 0, result.output
+    assert "oracle" in result.output and (out / "report.md").exists()
+    assert len(_lines(out / "predictions-random.jsonl")) == 2
+    missing = CliRunner().invoke(app, ["eval", "--dataset", str(tmp_path / "none.json"), "--out", str(out)])
+    assert missing.exit_code == 2 and "no dataset file" in missing.output

@@ -1,0 +1,57 @@
+import math
+
+import pytest
+
+from audiorouter.evals.scoring import Accuracy, accuracy, breakdown, indistinct, is_correct, rescore, tokens
+
+
+def test_tokens_are_lowercase_word_sets():
+    assert tokens("The Dog's bark, twice!") == {"the", "dog", "s", "bark", "twice"}
+
+
+@pytest.mark.parametrize("answer, prediction, choices, expected", [
+    ("Rock", "Rock", ["Jazz", "Rock"], True),
+    ("Rock", "rock.", ["Jazz", "Rock"], True),
+    ("Rock", "The answer is rock", ["Jazz", "Rock"], True),
+    ("Rock", "rock or jazz", ["Jazz", "Rock"], False),  # names a wrong option too
+    ("Rock", "", ["Jazz", "Rock"], False),  # empty prediction
+    ("Rock", "...", ["Jazz", "Rock"], False),  # no tokens at all
+    ("piano and guitar", "piano", ["piano", "piano and guitar"], False),  # not every answer token
+    ("piano", "piano and guitar", ["piano", "piano and guitar"], False),  # "and guitar" only in a wrong option
+    ("piano", "piano", ["piano", "piano and guitar"], True),  # shared tokens are allowed
+    ("3", "3", ["3", "13"], True),
+    ("3", "13", ["3", "13"], False),
+])
+def test_mmau_string_match(answer, prediction, choices, expected):
+    assert is_correct(answer, prediction, choices) is expected
+
+
+def test_wilson_interval_known_values():
+    low, high = Accuracy(8, 10).interval  # Wilson 95% for 8/10: 0.490 .. 0.943
+    assert (round(low, 3), round(high, 3)) == (0.490, 0.943)
+    assert Accuracy(0, 5).interval[0] == 0.0 and 0 < Accuracy(0, 5).interval[1] < 0.5
+    assert Accuracy(5, 5).interval[1] == 1.0
+    assert all(math.isnan(x) for x in Accuracy(0, 0).interval)
+    assert str(Accuracy(1, 2)).startswith("50.0% [")
+
+
+def test_breakdowns_use_the_first_key_present():
+    records = [{"correct": True, "task": "sound", "sub-category": "count", "category": "c"},
+               {"correct": False, "task": "sound", "sub-category": None, "category": "c"},
+               {"correct": True, "task": "music", "sub-category": None, "category": None}]
+    assert accuracy(records) == Accuracy(2, 3)
+    assert breakdown(records, "task") == {"music": Accuracy(1, 1), "sound": Accuracy(1, 2)}
+    assert breakdown(records, "sub-category") == {"count": Accuracy(1, 1)}
+    assert breakdown(records, "sub-category", "category") == {"c": Accuracy(0, 1), "count": Accuracy(1, 1)}
+
+
+def test_rescore_reads_either_prediction_key():
+    base = {"answer": "Rock", "choices": ["Jazz", "Rock"]}
+    records = [{**base, "model_output": "Rock"}, {**base, "model_prediction": "rock"}, {**base}]
+    assert rescore(records) == Accuracy(2, 3)
+
+
+def test_options_with_the_same_words_are_flagged():
+    choices = ["0 1 5 3", "0 1 5 4", "0 5 1 4"]
+    assert is_correct("0 5 1 4", "0 1 5 4", choices)  # MMAU's rule cannot tell the order apart
+    assert indistinct(choices) and not indistinct(["three", "tree", "free"])
