@@ -160,9 +160,14 @@ class LocalLLM:
         return np.asarray(self._ctx.get_logits_ith(-1), dtype=np.float32)
 
 
-@load_once
 def load_local_llm(spec_or_path: ModelSpec | str | os.PathLike = QWEN_CODER_1_5B,
                    n_ctx: int = 4096) -> LocalLLM:
-    """The shared `LocalLLM` for a model spec (resolved offline or online) or a GGUF path."""
+    """The shared `LocalLLM` for a model spec (resolved offline or online) or a GGUF path:
+    one per file and context size in a process, however it is named."""
     path = resolve_model(spec_or_path) if isinstance(spec_or_path, ModelSpec) else Path(spec_or_path)
+    return _shared_llm(str(path.resolve()), n_ctx)
+
+
+@load_once
+def _shared_llm(path: str, n_ctx: int) -> LocalLLM:
     return LocalLLM(path, n_ctx=n_ctx)

@@ -48,3 +48,10 @@ def test_generation_is_greedy_and_deterministic(llm):
 def test_multi_token_letters_are_refused(llm):
     with pytest.raises(LocalLLMError, match="single token"):
         llm.letter_distribution(chatml([("user", "x")]), ["Apple pie", "B"])
+
+
+def test_one_instance_per_model_however_it_is_named(llm):
+    from audiorouter.tools import resolve_model
+
+    assert load_local_llm(SMOLLM2_135M, 4096) is llm
+    assert load_local_llm(resolve_model(SMOLLM2_135M)) is llm
