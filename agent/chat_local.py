@@ -20,6 +20,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict
 
 from audiorouter.tools import ModelSpec
+from audiorouter.tools.cache import ResultCache, cache_key
 from audiorouter.tools.models import QWEN_CODER_1_5B
 
 from .local_llm import chatml, load_local_llm
@@ -29,6 +30,7 @@ _TOOLS_HEADER = ("\n\n# Tools\n\nYou may call one or more functions to assist wi
 _TOOLS_FOOTER = ("\n</tools>\n\nFor each function call, return a json object with function name and "
                  "arguments within <tool_call></tool_call> XML tags:\n<tool_call>\n"
                  '{"name": <function-name>, "arguments": <args-json-object>}\n</tool_call>')
+_generations = ResultCache("chat-local")
 _CALL = re.compile(r"<tool_call>\s*(\{.*?\})\s*</tool_call>", re.S)
 
 
@@ -54,8 +56,12 @@ class ChatLocalLLM(BaseChatModel):
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: Any = None, tools: list[dict] | None = None, **kwargs: Any) -> ChatResult:
         prompt = chatml(_turns(messages, tools or []))
-        text = load_local_llm(self.model, self.n_ctx).generate(
-            prompt, max_tokens=self.max_tokens, stop=tuple(stop or ()))
+        key = cache_key(self.model_name, prompt, self.max_tokens, stop or [])
+        text = _generations.get(key)
+        if text is None:  # greedy decoding is deterministic: a repeated prompt is a lookup
+            text = load_local_llm(self.model, self.n_ctx).generate(
+                prompt, max_tokens=self.max_tokens, stop=tuple(stop or ()))
+            _generations.put(key, text)
         calls = _parse_tool_calls(text) if tools else []
         content = _CALL.sub("", text).strip() if calls else text
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=content, tool_calls=calls))])

@@ -46,9 +46,9 @@ def user_prompt(description: str, question: str, evidence: Sequence[Evidence],
     measured = evidence_lines(evidence)
     if measured:
         lines.append("Tool measurements:\n" + measured)
-    if choices:
-        lines.append("Options:\n" + options_block(choices, order))
+    if choices:  # the instruction first: option rotations then re-read only the options
         lines.append("Answer with the letter of the best option.")
+        lines.append("Options:\n" + options_block(choices, order))
     else:
         lines.append("Answer in a few words.")
     return "\n".join(lines)

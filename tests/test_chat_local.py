@@ -37,3 +37,15 @@ def test_a_real_local_model_answers_through_langchain():
     assert reply.tool_calls or reply.text  # a tiny model may or may not call; it must answer
     for call in reply.tool_calls:
         assert isinstance(call["args"], dict)
+
+
+@pytest.mark.slow
+def test_repeated_prompts_are_answered_from_the_cache():
+    from audiorouter.agent.local_llm import load_local_llm
+
+    model = ChatLocalLLM(model=SMOLLM2_135M, max_tokens=12)
+    first = model.invoke([HumanMessage("Name a colour.")])
+    generated = load_local_llm(SMOLLM2_135M).stats["generated_tokens"]
+    again = model.invoke([HumanMessage("Name a colour.")])
+    assert again.text == first.text
+    assert load_local_llm(SMOLLM2_135M).stats["generated_tokens"] == generated
