@@ -68,9 +68,24 @@ def is_offline() -> bool:
 _lock = threading.Lock()
 
 
+_resolved: dict[tuple, Path] = {}
+
+
 def resolve_model(spec: ModelSpec, path: str | os.PathLike | None = None, *,
                   allow_download: bool | None = None) -> Path:
-    """Return a local path holding ``spec``'s weights (see the module docstring for the order)."""
+    """Return a local path holding ``spec``'s weights (see the module docstring for the order).
+
+    A success is remembered for the process (per spec, explicit path and environment
+    variable), so callers on a hot path do not ask the hub cache or the network again."""
+    key = (spec, str(path) if path else None, os.environ.get(spec.env_var))
+    found = _resolved.get(key)
+    if found is not None and found.exists():
+        return found
+    _resolved[key] = found = _resolve(spec, path, allow_download)
+    return found
+
+
+def _resolve(spec: ModelSpec, path: str | os.PathLike | None, allow_download: bool | None) -> Path:
     tried: list[str] = []
     for label, candidate in (("argument", path), (spec.env_var, os.environ.get(spec.env_var))):
         if candidate:
