@@ -40,6 +40,10 @@ class Featurizer:
         self._lock = threading.Lock()
         self._audio = ResultCache("features/audio-v1")
 
+    def __deepcopy__(self, memo: dict) -> "Featurizer":
+        """Shared, not copied: it is a cache (`gymnasium.make` deep-copies its kwargs)."""
+        return self
+
     def __call__(self, question: str, choices: Sequence[str] | None, clip: Clip) -> np.ndarray:
         options = " | ".join(choices or [])
         q, c = self.embed([question, options])

@@ -62,6 +62,10 @@ class CascadeReasoner:
     def llm(self):
         return load_local_llm(self.model, self.n_ctx)
 
+    def __deepcopy__(self, memo: dict) -> "CascadeReasoner":
+        """A frozen reasoner is shared, not copied (`gymnasium.make` deep-copies its kwargs)."""
+        return self
+
     def answer(self, clip: Clip, question: str, choices: Sequence[str] | None,
                evidence: Sequence[Evidence]) -> Answer:
         _check_choices(choices)

@@ -83,7 +83,7 @@ def _table(heading: str, groups: Mapping[str, Mapping[str, Accuracy]]) -> list[s
     return lines + [""]
 
 
-def _pyplot():
+def pyplot():
     """matplotlib without a display, imported only when plotting."""
     import matplotlib
 
@@ -95,7 +95,7 @@ def _pyplot():
 
 def plot_accuracy_by_skill(records: Mapping[str, Sequence[Mapping]], path: Path) -> None:
     """Grouped bars: one group per skill, one bar per router, 95% intervals as error bars."""
-    plt = _pyplot()
+    plt = pyplot()
     per_router = {name: breakdown(recs, *SKILL_KEYS) for name, recs in records.items()}
     skills = sorted({s for groups in per_router.values() for s in groups})
     width = 0.8 / max(len(per_router), 1)
@@ -119,7 +119,7 @@ def plot_accuracy_by_skill(records: Mapping[str, Sequence[Mapping]], path: Path)
 
 def plot_accuracy_vs_tools(records: Mapping[str, Sequence[Mapping]], path: Path) -> None:
     """Each router as a point: what it costs in tool calls against what it gets right."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 4.5))
     for name, recs in records.items():
         acc = accuracy(recs)

@@ -38,7 +38,9 @@ class ToolOutput(BaseModel):
 
     tool: str = ""
     ok: Literal[True] = True
-    seconds: float = Field(0.0, description="wall time of the computation (0 when cached)")
+    seconds: float = Field(0.0, description="wall time of this call (0 when cached)")
+    compute_seconds: float = Field(0.0, description="wall time of the computation that made the "
+                                   "result, kept when cached: what a cost per tool second charges")
     cached: bool = False
     summary: str = Field("", description="one line for a reasoner's prompt")
 
@@ -89,8 +91,9 @@ class AudioTool(StructuredTool):
             output = self._run_with_budget(clip, parsed, budget)
         except Exception as exc:
             return self._failure(exc, time.perf_counter() - start)
-        output = output.model_copy(update={"tool": self.name,
-                                           "seconds": round(time.perf_counter() - start, 4)})
+        seconds = round(time.perf_counter() - start, 4)
+        output = output.model_copy(update={"tool": self.name, "seconds": seconds,
+                                           "compute_seconds": seconds})
         output.summary = output.describe()
         if use_cache:
             self.result_cache.put(key, output.model_dump_json())

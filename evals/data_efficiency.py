@@ -1,0 +1,149 @@
+"""The data-efficiency experiment: routers trained on N items (several seeds) against no tools,
+all tools and the oracle, on one test file, with one frozen reasoner.
+
+    python -m audiorouter.evals.data_efficiency --train bench/train.json --test bench/test.json \
+        --sizes 16 32 64 128 256 --seeds 0 1 2 --out runs/data-efficiency
+
+Each (size, seed) trains with ``training/train_router.py``'s defaults into
+``out/train-n<size>-s<seed>`` (skipped when its ``router.pt`` exists); then one resumable
+`evaluate` run in ``out/eval`` answers the test items with every router (the baselines'
+answers are shared, and cached answers cost nothing). Results go to ``out/results.json``,
+a plot ``out/data_efficiency.png`` and, with ``--page``, a table in a docs page.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import tyro
+
+from audiorouter.agent.defaults import GGUF_MODELS, default_reasoner
+from audiorouter.agent.policy import LearnedRouter
+from audiorouter.agent.reasoners import CascadeReasoner
+from audiorouter.agent.routing import AllToolsRouter, NoToolsRouter
+from audiorouter.training.train_router import Args as TrainArgs
+from audiorouter.training.train_router import main as train
+
+from .datasets import load_items
+from .docs_page import write_block
+from .report import pyplot, tool_calls
+from .runner import ORACLE, evaluate
+from .scoring import accuracy
+
+MARKS = ("<!-- data-efficiency:start -->", "<!-- data-efficiency:end -->")
+
+
+@dataclass
+class Config:
+    train: str
+    """training items (MMAU-style JSON); each size takes its items skill by skill from here"""
+    test: str
+    """test items"""
+    sizes: list[int] = field(default_factory=lambda: [16, 32, 64, 128, 256])
+    """training-set sizes"""
+    seeds: list[int] = field(default_factory=lambda: [0, 1, 2])
+    """training seeds per size"""
+    out: str = "runs/data-efficiency"
+    """output folder; rerun with the same one to resume"""
+    reasoner: str | None = None
+    """cascade reasoner model name or GGUF path (default: the graph's)"""
+    test_limit: int | None = None
+    """evaluate only the first N test items"""
+    page: str | None = None
+    """docs page to write the table into (between the data-efficiency markers)"""
+    train_args: TrainArgs = field(default_factory=TrainArgs)
+    """training arguments shared by every run (dataset, size, seed and folder are set here)"""
+
+
+def run(config: Config) -> dict:
+    out = Path(config.out)
+    routers: dict = {"none": NoToolsRouter(), "all": AllToolsRouter()}
+    runs = {}
+    for seed in config.seeds:  # seed-major: the first seed's sizes are all done first
+        for size in config.sizes:
+            name = f"learned-n{size}-s{seed}"
+            run_dir = out / f"train-n{size}-s{seed}"
+            if not (run_dir / "router.pt").exists():
+                train(replace(config.train_args, dataset=config.train, num_items=size, seed=seed,
+                              run_dir=str(run_dir), reasoner=config.reasoner, dev_items=0))
+            routers[name] = LearnedRouter(run_dir / "router.pt")
+            runs[name] = (size, seed)
+    reasoner = (CascadeReasoner(GGUF_MODELS.get(config.reasoner, config.reasoner))
+                if config.reasoner else default_reasoner())
+    items = load_items(config.test)[:config.test_limit]
+    evaluation = evaluate(items, routers, reasoner, out / "eval", oracle=True,
+                          setup={"dataset": str(Path(config.test).resolve())}, progress=True)
+    results = summarise(evaluation.records, runs)
+    results["wall_s"] = evaluation.wall_s
+    (out / "results.json").write_text(json.dumps(results, indent=1))
+    plot(results, out / "data_efficiency.png")
+    if config.page:
+        write_block(Path(config.page), markdown(results, config), MARKS)
+    return results
+
+
+def summarise(records: dict[str, list[dict]], runs: dict[str, tuple[int, int]]) -> dict:
+    """Accuracy and tool calls per router, and per training size the mean over seeds with the
+    share of the oracle's gain over no tools that it recovers."""
+    single = {name: {"accuracy": accuracy(recs).value, "items": len(recs), "calls": tool_calls(recs)}
+              for name, recs in records.items()}
+    none, every, oracle = (single[k]["accuracy"] for k in ("none", "all", ORACLE))
+    sizes: dict[int, dict] = {}
+    for name, (size, _) in runs.items():
+        sizes.setdefault(size, {"accuracy": [], "calls": []})
+        sizes[size]["accuracy"].append(single[name]["accuracy"])
+        sizes[size]["calls"].append(single[name]["calls"])
+    per_size = {}
+    for size, values in sorted(sizes.items()):
+        acc = statistics.mean(values["accuracy"])
+        per_size[size] = {
+            "accuracy": acc, "accuracy_sd": statistics.pstdev(values["accuracy"]),
+            "calls": statistics.mean(values["calls"]), "seeds": len(values["accuracy"]),
+            "vs_all_points": 100 * (acc - every),
+            "oracle_gain_recovered": (acc - none) / (oracle - none) if oracle > none else float("nan")}
+    return {"routers": single, "sizes": per_size}
+
+
+def markdown(results: dict, config: Config) -> str:
+    r, s = results["routers"], results["sizes"]
+    items = r["none"]["items"]
+    lines = [MARKS[0], "",
+             f"Test items: {items} from `{Path(config.test).name}`; seeds {config.seeds}; "
+             f"whole run {results['wall_s'] / 60:.1f} min (cached answers are free).", "",
+             "| router | trained on | accuracy | tool calls / question | vs all tools | oracle gain recovered |",
+             "|---|---|---|---|---|---|"]
+    for name in ("none", "all", ORACLE):
+        lines.append(f"| {name} | – | {100 * r[name]['accuracy']:.1f}% | {r[name]['calls']:.2f} | | |")
+    for size, v in s.items():
+        lines.append(f"| learned (mean of {v['seeds']}) | {size} items | {100 * v['accuracy']:.1f}% "
+                     f"± {100 * v['accuracy_sd']:.1f} | {v['calls']:.2f} | {v['vs_all_points']:+.1f} pts | "
+                     f"{100 * v['oracle_gain_recovered']:.0f}% |")
+    lines += ["", "![accuracy against training items](data_efficiency.png)", "", MARKS[1]]
+    return "\n".join(lines)
+
+
+def plot(results: dict, path: Path) -> None:
+    plt = pyplot()
+    sizes = list(results["sizes"])
+    acc = [100 * results["sizes"][n]["accuracy"] for n in sizes]
+    sd = [100 * results["sizes"][n]["accuracy_sd"] for n in sizes]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.errorbar([int(n) for n in sizes], acc, yerr=sd, marker="o", capsize=3, label="learned router")
+    for name, style in (("none", ":"), ("all", "--"), (ORACLE, "-.")):
+        ax.axhline(100 * results["routers"][name]["accuracy"], linestyle=style, color="grey")
+        ax.annotate(name, (int(sizes[0]) if sizes else 1, 100 * results["routers"][name]["accuracy"]),
+                    fontsize=8, va="bottom")
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("training items")
+    ax.set_ylabel("test accuracy (%)")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+if __name__ == "__main__":
+    run(tyro.cli(Config))

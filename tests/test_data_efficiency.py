@@ -1,0 +1,54 @@
+import math
+
+import pytest
+
+from audiorouter.evals import data_efficiency
+from audiorouter.evals.data_efficiency import Config, summarise
+from audiorouter.training.train_router import Args
+
+
+def _records(correct: list[int], calls: int) -> list[dict]:
+    return [{"correct": bool(c), "tools_used": ["t"] * calls} for c in correct]
+
+
+def test_the_summary_averages_seeds_and_measures_the_oracle_gain_recovered():
+    records = {"none": _records([1, 0, 0, 0], 0), "all": _records([1, 1, 1, 0], 10),
+               "oracle": _records([1, 1, 1, 1], 1),
+               "learned-n16-s0": _records([1, 1, 0, 0], 2), "learned-n16-s1": _records([1, 1, 1, 0], 4),
+               "learned-n32-s0": _records([1, 1, 1, 1], 3)}
+    runs = {"learned-n16-s0": (16, 0), "learned-n16-s1": (16, 1), "learned-n32-s0": (32, 0)}
+    result = summarise(records, runs)
+    assert result["routers"]["all"]["calls"] == 10
+    n16 = result["sizes"][16]
+    assert n16["accuracy"] == pytest.approx(0.625) and n16["accuracy_sd"] == pytest.approx(0.125)
+    assert n16["calls"] == 3 and n16["seeds"] == 2
+    assert n16["vs_all_points"] == pytest.approx(-12.5)
+    assert n16["oracle_gain_recovered"] == pytest.approx((0.625 - 0.25) / 0.75)
+    assert result["sizes"][32]["oracle_gain_recovered"] == pytest.approx(1.0)
+
+
+def test_without_an_oracle_gain_the_share_is_undefined_not_a_division_error():
+    records = {"none": _records([1, 1], 0), "all": _records([1, 1], 10), "oracle": _records([1, 1], 0),
+               "learned-n2-s0": _records([1, 0], 1)}
+    result = summarise(records, {"learned-n2-s0": (2, 0)})
+    assert math.isnan(result["sizes"][2]["oracle_gain_recovered"])
+
+
+@pytest.mark.slow
+def test_the_experiment_trains_evaluates_and_writes_its_table(tmp_path):
+    from audiorouter.evals.bench import build_benchmark
+
+    paths = build_benchmark(tmp_path / "bench", 2, seed=3, splits=("train", "test"),
+                            fractions={"train": 1, "test": 1}, skills=["event_count"], progress=False)
+    page = tmp_path / "results.md"
+    config = Config(train=str(paths["train"]), test=str(paths["test"]), sizes=[1], seeds=[0, 1],
+                    out=str(tmp_path / "run"), reasoner="smollm2-135m-instruct", page=str(page),
+                    train_args=Args(epochs=1, group_size=2, items_per_batch=1, update_epochs=1, progress=False))
+    results = data_efficiency.run(config)
+    assert set(results["routers"]) == {"none", "all", "oracle", "learned-n1-s0", "learned-n1-s1"}
+    assert results["routers"]["none"]["items"] == 1 and results["sizes"][1]["seeds"] == 2
+    assert (tmp_path / "run" / "data_efficiency.png").stat().st_size > 1000
+    text = page.read_text()
+    assert "| learned (mean of 2) | 1 items |" in text and text.count(data_efficiency.MARKS[1]) == 1
+    again = data_efficiency.run(config)  # resumed: nothing is trained or answered again
+    assert again["routers"] == results["routers"]

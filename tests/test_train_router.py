@@ -1,0 +1,92 @@
+import csv
+import json
+
+import pytest
+import torch
+
+from audiorouter.agent.policy import LearnedRouter, load_router_checkpoint
+from audiorouter.tools import load_audio, tool_names
+from audiorouter.training import train_router
+from audiorouter.training.train_router import Args, batches
+
+pytestmark = pytest.mark.slow
+
+SKILLS = ["event_count", "note_name"]
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory):
+    """Two real questions to train on and two to evaluate on."""
+    from audiorouter.evals.bench import build_benchmark
+
+    out = tmp_path_factory.mktemp("bench")
+    return build_benchmark(out, 2, seed=1, splits=("train", "dev"), fractions={"train": 1, "dev": 1},
+                           skills=SKILLS, progress=False)
+
+
+def _args(bench, run_dir, **kw) -> Args:
+    defaults = dict(dataset=str(bench["train"]), num_items=2, dev_items=2, reasoner="smollm2-135m-instruct",
+                    epochs=1, group_size=2, items_per_batch=1, update_epochs=2, progress=False)
+    return Args(run_dir=str(run_dir), **{**defaults, **kw})
+
+
+def _rows(run_dir) -> list[dict]:
+    with (run_dir / "progress.csv").open() as f:
+        return list(csv.DictReader(f))
+
+
+def test_the_item_schedule_is_fixed_by_the_seed():
+    args = Args(epochs=2, items_per_batch=3, seed=5)
+    plan = batches(7, args)
+    assert len(plan) == 6 and plan == batches(7, args)
+    assert sorted(sum(plan[:3], [])) == list(range(7)) == sorted(sum(plan[3:], []))
+    assert plan != batches(7, Args(epochs=2, items_per_batch=3, seed=6))
+
+
+def test_training_writes_a_router_the_graph_loads_and_a_dev_evaluation(bench, tmp_path):
+    result = train_router.main(_args(bench, tmp_path, save_router=str(tmp_path / "copy" / "router.pt")))
+    rows = _rows(tmp_path)
+    assert [int(r["batch"]) for r in rows] == [0, 1]
+    assert all(int(r["samples"]) == 2 and int(r["failures"]) == 0 for r in rows)
+    checkpoint = load_router_checkpoint(tmp_path / "copy" / "router.pt")
+    assert checkpoint.tool_names == tool_names()
+    assert checkpoint.metadata["algorithm"] == "grpo" and checkpoint.metadata["num_items"] == 2
+    dev = json.loads((tmp_path / "dev.json").read_text())
+    assert dev["items"] == 2 and set(dev["accuracy"]) == {"none", "learned", "all"}
+    assert result["dev"]["calls_per_item"]["all"] == len(tool_names())
+    router = LearnedRouter(tmp_path / "router.pt")
+    item = json.loads(bench["dev"].read_text())[0]
+    route = router.decide(item["question"], item["choices"], load_audio(bench["dev"].parent / item["audio_id"]))
+    assert set(route.tools) <= set(tool_names()) and len(route.scores) == len(tool_names())
+
+
+def test_an_interrupted_run_resumes_where_its_state_was_saved(bench, tmp_path, monkeypatch):
+    real_collect = train_router.collect
+    seen = []
+
+    def interrupted(env, policy, indices, group_size):
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+        seen.append(indices)
+        return real_collect(env, policy, indices, group_size)
+
+    monkeypatch.setattr(train_router, "collect", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        train_router.main(_args(bench, tmp_path, epochs=2, dev_items=0))
+    state = torch.load(tmp_path / "state.pt", weights_only=False)
+    assert state["batch"] == 3 and not (tmp_path / "router.pt").exists()
+    monkeypatch.setattr(train_router, "collect", real_collect)
+    train_router.main(_args(bench, tmp_path, epochs=2, dev_items=0))
+    assert [int(r["batch"]) for r in _rows(tmp_path)] == [0, 1, 2, 3]
+    assert torch.load(tmp_path / "state.pt", weights_only=False)["batch"] == 4
+
+
+def test_ppo_trains_with_a_critic(bench, tmp_path):
+    train_router.main(_args(bench, tmp_path, algorithm="ppo", group_size=1, dev_items=0))
+    assert [int(r["samples"]) for r in _rows(tmp_path)] == [1, 1]
+    assert torch.load(tmp_path / "state.pt", weights_only=False)["critic"] is not None
+
+
+def test_a_broken_setup_stops_at_once_with_the_cause(bench, tmp_path):
+    with pytest.raises(Exception, match="unknown|No such|not found|no model|GGUF"):
+        train_router.main(_args(bench, tmp_path, reasoner=str(tmp_path / "missing.gguf")))

@@ -1,0 +1,53 @@
+"""The router's policy-gradient pieces: a Bernoulli policy over tools, GRPO and PPO advantages,
+and the clipped surrogate loss both share.
+
+Episodes are one step long, so an advantage is just a reward minus a baseline: GRPO's
+baseline is the mean reward of the other routes sampled for the same item (no critic);
+PPO's is a learned value of the observation.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+from torch.distributions import Bernoulli
+
+
+def value_network(obs_dim: int, hidden: int = 128) -> nn.Module:
+    """PPO's critic: the expected reward of an item before any tool is chosen."""
+    return nn.Sequential(nn.Linear(obs_dim, hidden), nn.Tanh(), nn.Linear(hidden, 1))
+
+
+def tool_distribution(logits: torch.Tensor) -> Bernoulli:
+    """One independent coin per tool: the MultiBinary action."""
+    return Bernoulli(logits=logits)
+
+
+def log_prob(logits: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+    """Log-probability of each whole route (the tools' coins summed)."""
+    return tool_distribution(logits).log_prob(actions).sum(-1)
+
+
+def group_advantages(rewards: torch.Tensor, groups: torch.Tensor, scale_by_std: bool = True,
+                     eps: float = 1e-6) -> torch.Tensor:
+    """GRPO: each reward against the mean of its group (the routes sampled for one item),
+    divided by the group's standard deviation when ``scale_by_std``. A group whose routes all
+    earned the same has nothing to teach: its advantages are 0."""
+    advantages = torch.zeros_like(rewards)
+    for g in groups.unique():
+        members = groups == g
+        centred = rewards[members] - rewards[members].mean()
+        if scale_by_std and members.sum() > 1:
+            centred = centred / (rewards[members].std() + eps)
+        advantages[members] = centred
+    return advantages
+
+
+def clipped_policy_loss(new_log_prob: torch.Tensor, old_log_prob: torch.Tensor,
+                        advantages: torch.Tensor, clip_coef: float) -> torch.Tensor:
+    """PPO's clipped surrogate (GRPO uses the same one): several update epochs on one batch
+    cannot move the policy far from the one that sampled it."""
+    ratio = torch.exp(new_log_prob - old_log_prob)
+    unclipped = ratio * advantages
+    clipped = torch.clamp(ratio, 1 - clip_coef, 1 + clip_coef) * advantages
+    return -torch.min(unclipped, clipped).mean()
