@@ -41,8 +41,10 @@ def eval_command(
     if checkpoint is not None and "learned" not in names:
         names.append("learned")
     model = GGUF_MODELS.get(reasoner, reasoner)
+    # What the results depend on: resuming under other values is refused. A checkpoint only
+    # shapes the learned router's records, so a first run without one can add it later.
     setup = {"dataset": str(dataset.resolve()), "random seed": str(seed),
-             "learned checkpoint": str(checkpoint.resolve()) if checkpoint else "none"}
+             **({"learned checkpoint": str(checkpoint.resolve())} if checkpoint else {})}
     try:
         items = load_items(dataset)[:limit]
         routers = make_routers(names, checkpoint=checkpoint and str(checkpoint), llm=model, seed=seed)

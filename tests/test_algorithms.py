@@ -14,20 +14,20 @@ def test_group_advantages_centre_each_group_on_its_own_mean():
     assert scaled[0] > 0.7 and scaled[1] < -0.7 and torch.all(scaled[2:] == 0)
 
 
-def test_a_route_log_probability_sums_the_tools_coins():
+def test_each_tool_has_its_own_coin():
     logits = torch.tensor([[0.0, 2.0, -1.0]])
     actions = torch.tensor([[1.0, 1.0, 0.0]])
-    expected = torch.log(torch.sigmoid(torch.tensor([0.0, 2.0]))).sum() + torch.log(1 - torch.sigmoid(torch.tensor(-1.0)))
+    expected = torch.log(torch.tensor([[0.5, torch.sigmoid(torch.tensor(2.0)), 1 - torch.sigmoid(torch.tensor(-1.0))]]))
     assert torch.allclose(log_prob(logits, actions), expected)
 
 
-def test_the_clip_stops_the_gain_beyond_the_trust_region():
-    old = torch.zeros(2)
-    advantages = torch.tensor([1.0, 1.0])
-    far = torch.log(torch.tensor([2.0, 2.0]))  # ratio 2
-    assert torch.isclose(clipped_policy_loss(far, old, advantages, 0.2), torch.tensor(-1.2))
-    near = torch.log(torch.tensor([1.1, 1.1]))
-    assert torch.isclose(clipped_policy_loss(near, old, advantages, 0.2), torch.tensor(-1.1))
+def test_the_clip_stops_each_tools_gain_beyond_the_trust_region():
+    old = torch.zeros(2, 2)
+    advantages = torch.tensor([1.0, -1.0])
+    new = torch.log(torch.tensor([[2.0, 1.1], [0.5, 0.95]]))
+    # sample 1 (A=+1): tool ratios 2 -> clipped 1.2, 1.1 kept; sample 2 (A=-1): 0.5 -> 0.8, 0.95 kept
+    expected = -torch.tensor([1.2, 1.1, -0.8, -0.95]).mean()
+    assert torch.isclose(clipped_policy_loss(new, old, advantages, 0.2), expected)
 
 
 def test_grpo_learns_which_tool_each_kind_of_question_needs():

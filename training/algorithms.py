@@ -24,8 +24,8 @@ def tool_distribution(logits: torch.Tensor) -> Bernoulli:
 
 
 def log_prob(logits: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
-    """Log-probability of each whole route (the tools' coins summed)."""
-    return tool_distribution(logits).log_prob(actions).sum(-1)
+    """Log-probability of each tool's coin, ``[..., n_tools]`` (sum the last axis for a route's)."""
+    return tool_distribution(logits).log_prob(actions)
 
 
 def group_advantages(rewards: torch.Tensor, groups: torch.Tensor, scale_by_std: bool = True,
@@ -46,8 +46,13 @@ def group_advantages(rewards: torch.Tensor, groups: torch.Tensor, scale_by_std: 
 def clipped_policy_loss(new_log_prob: torch.Tensor, old_log_prob: torch.Tensor,
                         advantages: torch.Tensor, clip_coef: float) -> torch.Tensor:
     """PPO's clipped surrogate (GRPO uses the same one): several update epochs on one batch
-    cannot move the policy far from the one that sampled it."""
+    cannot move the policy far from the one that sampled it.
+
+    Log-probabilities are per tool, ``[batch, n_tools]``, and each tool's ratio is clipped on
+    its own: clipping the route's joint ratio (a product of ten) would let each tool move only
+    about 2% per batch, too slow for the few hundred samples a router gets."""
     ratio = torch.exp(new_log_prob - old_log_prob)
+    advantages = advantages.unsqueeze(-1).expand_as(ratio)
     unclipped = ratio * advantages
     clipped = torch.clamp(ratio, 1 - clip_coef, 1 + clip_coef) * advantages
     return -torch.min(unclipped, clipped).mean()
