@@ -26,6 +26,8 @@ def eval_command(
     out: Path = typer.Option(Path("eval-out"), "--out", help="output folder; rerun with the same one to resume"),
     limit: Optional[int] = typer.Option(None, min=1, help="evaluate only the first N items"),
     seed: int = typer.Option(0, help="seed of the random router"),
+    page: Optional[Path] = typer.Option(None, help="also write the report into this docs page "
+                                        "(between evaluation markers; plots beside it)"),
 ) -> None:
     """Evaluate routers on a dataset: accuracy per task and sub-category with 95% intervals,
     tool calls and time per stage, MMAU-format predictions, a markdown report and plots."""
@@ -53,7 +55,8 @@ def eval_command(
     except AudioRouterError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2)
-    page = write_report(result, out, setup={**setup, "reasoner": reasoner, "routers": ", ".join(names)})
+    report = write_report(result, out, setup={**setup, "reasoner": reasoner, "routers": ", ".join(names)},
+                          docs_page=page)
     for name, records in result.records.items():
         typer.echo(f"{name:<8} {accuracy(records)}")
-    typer.echo(f"{len(items)} items in {result.wall_s:.1f} s; report: {page}")
+    typer.echo(f"{len(items)} items in {result.wall_s:.1f} s; report: {report}")

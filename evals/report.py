@@ -10,6 +10,7 @@ from pathlib import Path
 from statistics import fmean
 from typing import Mapping, Sequence
 
+from .docs_page import write_block
 from .runner import Evaluation
 from .scoring import Accuracy, accuracy, breakdown, indistinct
 
@@ -17,16 +18,27 @@ SKILL_KEYS = ("sub-category", "category")  # MMAU leaves many sub-categories emp
 STAGES = ("route", "tools", "reason")
 
 
+PAGE_MARKS = ("<!-- evaluation:start -->", "<!-- evaluation:end -->")
+
+
 def write_report(evaluation: Evaluation, out_dir: str | Path, *, title: str = "AudioRouter evaluation",
-                 setup: Mapping[str, str] | None = None) -> Path:
-    """Write ``report.md``, ``accuracy_by_skill.png`` and ``accuracy_vs_tools.png``."""
+                 setup: Mapping[str, str] | None = None, docs_page: str | Path | None = None) -> Path:
+    """Write ``report.md``, ``accuracy_by_skill.png`` and ``accuracy_vs_tools.png``; with
+    ``docs_page`` also the same report between markers in that page, plots beside it."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     records = _evaluated(evaluation)
-    plot_accuracy_by_skill(records, out_dir / "accuracy_by_skill.png")
-    plot_accuracy_vs_tools(records, out_dir / "accuracy_vs_tools.png")
+    targets = [(out_dir, "")] + ([(Path(docs_page).parent, Path(docs_page).stem + "_")] if docs_page else [])
+    for folder, prefix in targets:
+        folder.mkdir(parents=True, exist_ok=True)
+        plot_accuracy_by_skill(records, folder / f"{prefix}accuracy_by_skill.png")
+        plot_accuracy_vs_tools(records, folder / f"{prefix}accuracy_vs_tools.png")
     page = out_dir / "report.md"
     page.write_text(markdown(evaluation, title=title, setup=setup or {}))
+    if docs_page:
+        body = markdown(evaluation, title=title, setup=setup or {}, plots_prefix=Path(docs_page).stem + "_",
+                        level=3)
+        write_block(Path(docs_page), "\n".join([PAGE_MARKS[0], "", body, PAGE_MARKS[1]]), PAGE_MARKS)
     return page
 
 
@@ -34,9 +46,12 @@ def _evaluated(evaluation: Evaluation) -> dict[str, list[dict]]:
     return {name: recs for name, recs in evaluation.records.items() if recs}
 
 
-def markdown(evaluation: Evaluation, *, title: str, setup: Mapping[str, str]) -> str:
+def markdown(evaluation: Evaluation, *, title: str, setup: Mapping[str, str], plots_prefix: str = "",
+             level: int = 1) -> str:
+    """The report; ``level`` is the title's heading level (sections one below it)."""
     records = _evaluated(evaluation)
-    lines = [f"# {title}", ""]
+    h = "#" * (level + 1)
+    lines = [f"{'#' * level} {title}", ""]
     lines += [f"- {key}: {value}" for key, value in setup.items()]
     items = max(records.values(), key=len, default=[])
     ambiguous = sum(indistinct(r["choices"]) for r in items)
@@ -45,7 +60,7 @@ def markdown(evaluation: Evaluation, *, title: str, setup: Mapping[str, str]) ->
               f"tools {evaluation.stage_s.get('tools', 0):.1f} s, reason {evaluation.stage_s.get('reason', 0):.1f} s)",
               *([f"- items with two options of the same words: {ambiguous} (MMAU's rule cannot tell those "
                  "options apart, so choosing the wrong one of them counts as right)"] if ambiguous else []),
-              "", "## Overall", "",
+              "", f"{h} Overall", "",
               "| router | accuracy [95% CI] | n | tool calls / question | route s | tools s | reason s | errors |",
               "|---|---|---|---|---|---|---|---|"]
     for name, recs in records.items():
@@ -55,10 +70,10 @@ def markdown(evaluation: Evaluation, *, title: str, setup: Mapping[str, str]) ->
                      f"{stages} | {errors} |")
     lines += ["", "Seconds are means per question as spent in the runs that answered them (0 for "
               "cached work); the oracle's are the cost of answering all its candidate routes.", ""]
-    lines += _table("Per task", {name: breakdown(recs, "task") for name, recs in records.items()})
-    lines += _table("Per sub-category", {name: breakdown(recs, *SKILL_KEYS) for name, recs in records.items()})
-    lines += ["## Plots", "", "![accuracy per skill](accuracy_by_skill.png)", "",
-              "![accuracy vs tool calls](accuracy_vs_tools.png)", ""]
+    lines += _table(f"{h} Per task", {name: breakdown(recs, "task") for name, recs in records.items()})
+    lines += _table(f"{h} Per sub-category", {name: breakdown(recs, *SKILL_KEYS) for name, recs in records.items()})
+    lines += [f"{h} Plots", "", f"![accuracy per skill]({plots_prefix}accuracy_by_skill.png)", "",
+              f"![accuracy vs tool calls]({plots_prefix}accuracy_vs_tools.png)", ""]
     return "\n".join(lines)
 
 
@@ -75,7 +90,7 @@ def _table(heading: str, groups: Mapping[str, Mapping[str, Accuracy]]) -> list[s
     """Rows are groups, columns routers: the routers compared side by side per group."""
     names = list(groups)
     keys = sorted({k for g in groups.values() for k in g})
-    lines = [f"## {heading}", "", "| | n | " + " | ".join(names) + " |", "|---" * (len(names) + 2) + "|"]
+    lines = [heading, "", "| | n | " + " | ".join(names) + " |", "|---" * (len(names) + 2) + "|"]
     for key in keys:
         n = max(g[key].total for g in groups.values() if key in g)
         cells = " | ".join(_cell(groups[name][key]) if key in groups[name] else "" for name in names)

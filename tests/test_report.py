@@ -38,3 +38,18 @@ def test_report_tables_and_valid_pngs(tmp_path, evaluation):
     for name in ("accuracy_by_skill.png", "accuracy_vs_tools.png"):
         width, height = _png_size(tmp_path / name)
         assert width > 300 and height > 200
+
+
+def test_the_report_can_also_land_in_a_docs_page_between_markers(tmp_path, evaluation):
+    from audiorouter.evals.report import PAGE_MARKS
+
+    docs = tmp_path / "docs" / "results.md"
+    docs.parent.mkdir()
+    docs.write_text("# Results\n\nprose stays\n")
+    for _ in range(2):  # rewriting replaces the block instead of adding another
+        write_report(evaluation, tmp_path / "out", setup={"reasoner": "fake"}, docs_page=docs)
+    text = docs.read_text()
+    assert text.startswith("# Results\n\nprose stays") and text.count(PAGE_MARKS[0]) == 1
+    assert "### Overall" in text and "![accuracy per skill](results_accuracy_by_skill.png)" in text
+    assert _png_size(docs.parent / "results_accuracy_by_skill.png")[0] > 100
+    assert _png_size(docs.parent / "results_accuracy_vs_tools.png")[0] > 100
