@@ -231,7 +231,9 @@ def main(args: Args) -> dict:
         if (b + 1) % args.save_every == 0 or b + 1 == len(plan):
             _save_state(state_path, b + 1, policy, critic, optimizer, args)
 
-    metadata = {"algorithm": args.algorithm, "trained_on": dataset, "num_items": len(env.unwrapped.episodes),
+    episodes = env.unwrapped.episodes
+    metadata = {"algorithm": args.algorithm, "trained_on": Path(dataset).name, "num_items": len(episodes),
+                "items": [e.id for e in episodes],
                 "reward": args.reward, "cost_per_call": args.cost_per_call, "seed": args.seed,
                 "reasoner": env.unwrapped.reasoner.name, "batches": len(plan)}
     result: dict = {"router": str(run_dir / "router.pt"), "metadata": metadata}
