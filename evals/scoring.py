@@ -56,7 +56,8 @@ class Accuracy:
         n, p, z2 = self.total, self.value, Z95 * Z95
         centre = (p + z2 / (2 * n)) / (1 + z2 / n)
         half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-        return max(0.0, centre - half), min(1.0, centre + half)
+        # it contains p by construction; min/max keep that true through rounding (p = 0 or 1)
+        return min(p, max(0.0, centre - half)), max(p, min(1.0, centre + half))
 
     def __str__(self) -> str:
         low, high = self.interval

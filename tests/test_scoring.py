@@ -55,3 +55,13 @@ def test_options_with_the_same_words_are_flagged():
     choices = ["0 1 5 3", "0 1 5 4", "0 5 1 4"]
     assert is_correct("0 5 1 4", "0 1 5 4", choices)  # MMAU's rule cannot tell the order apart
     assert indistinct(choices) and not indistinct(["three", "tree", "free"])
+
+
+def test_the_interval_always_contains_the_observed_accuracy():
+    from audiorouter.evals.scoring import Accuracy
+
+    for total in range(1, 60):
+        for correct in range(total + 1):
+            acc = Accuracy(correct, total)
+            low, high = acc.interval
+            assert 0.0 <= low <= acc.value <= high <= 1.0
