@@ -61,10 +61,10 @@ class AudioRouterEnv(gym.Env[np.ndarray, np.ndarray]):
 
     ## Rewards
 
-    ``reward="relative"`` (default, the paper's): the reasoner's probability of the right
-    option with the chosen tools minus that without tools (the correctness difference for a
-    reasoner without probabilities), in [-1, 1]. ``reward="absolute"``: 1 if the answer is
-    right, else 0. Either minus ``cost_per_call`` per tool called and ``cost_per_second`` per
+    ``reward="relative"`` (default, the paper's): the answer with the chosen tools against the
+    answer without tools, in [-2, 2]: the gain in correctness (-1, 0 or 1) plus the gain in the
+    reasoner's probability of the right option where it gives one (which separates routes that
+    are equally right or wrong). ``reward="absolute"``: 1 if the answer is right, else 0. Either minus ``cost_per_call`` per tool called and ``cost_per_second`` per
     second of tool computation (measured when the tool first ran, so the same warm or cold).
 
     ## Episode End

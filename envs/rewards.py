@@ -27,12 +27,16 @@ def absolute_reward(outcome: Outcome, baseline: Outcome) -> float:
 
 
 def relative_reward(outcome: Outcome, baseline: Outcome) -> float:
-    """How much the tools helped: the gain in the probability of the right option over the
-    no-tool answer (in [-1, 1]); the gain in correctness when a reasoner has no probabilities.
-    A route that changes nothing earns 0, so the tools must earn their keep."""
+    """How much the tools helped, in [-2, 2]: the gain in correctness over the no-tool answer
+    (-1, 0 or 1) plus, where the reasoner gives probabilities, the gain in its probability of
+    the right option. Correctness is what counts; the probability separates routes that are
+    equally right or wrong (a calibrated small reasoner's probabilities move only a few points,
+    so on their own they would be drowned by any cost per call). A route that changes nothing
+    earns 0, so the tools must earn their keep."""
+    gain = float(outcome.correct) - float(baseline.correct)
     if outcome.p_right is not None and baseline.p_right is not None:
-        return outcome.p_right - baseline.p_right
-    return float(outcome.correct) - float(baseline.correct)
+        gain += outcome.p_right - baseline.p_right
+    return gain
 
 
 REWARDS: dict[str, Callable[[Outcome, Outcome], float]] = {

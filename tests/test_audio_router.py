@@ -65,7 +65,8 @@ def test_a_step_answers_through_the_graph_and_pays_the_relative_reward(env):
     assert info["choice"] in range(len(episode.choices))
     assert info["correct"] == (info["choice"] == episode.answer_index)
     assert info["p_right"] == pytest.approx(info["probabilities"][episode.answer_index])
-    assert reward == pytest.approx(info["p_right"] - info["baseline"]["p_right"])
+    gain = float(info["correct"]) - float(info["baseline"]["correct"])
+    assert reward == pytest.approx(gain + info["p_right"] - info["baseline"]["p_right"])
 
 
 def test_no_tools_earns_exactly_zero_relative_reward(env):

@@ -3,12 +3,14 @@ import pytest
 from audiorouter.envs import Outcome, absolute_reward, relative_reward, route_cost
 
 
-def test_the_relative_reward_is_the_gain_in_belief_in_the_right_option():
-    with_tools = Outcome(correct=True, p_right=0.8, calls=2)
+def test_the_relative_reward_is_the_gain_in_correctness_and_belief():
+    with_tools = Outcome(correct=True, p_right=0.4, calls=2)
     without = Outcome(correct=False, p_right=0.3)
-    assert relative_reward(with_tools, without) == pytest.approx(0.5)
-    assert relative_reward(without, with_tools) == pytest.approx(-0.5)
+    assert relative_reward(with_tools, without) == pytest.approx(1.1)
+    assert relative_reward(without, with_tools) == pytest.approx(-1.1)
     assert relative_reward(without, without) == 0.0
+    # equally right: the probability alone tells the routes apart
+    assert relative_reward(Outcome(True, 0.5), Outcome(True, 0.45)) == pytest.approx(0.05)
 
 
 def test_without_probabilities_the_relative_reward_compares_correctness():
