@@ -46,6 +46,8 @@ class Config:
     """training-set sizes"""
     seeds: list[int] = field(default_factory=lambda: [0, 1, 2])
     """training seeds per size"""
+    runs: list[str] | None = None
+    """explicit size:seed pairs (e.g. 16:0 16:1 32:0) instead of every size with every seed"""
     out: str = "runs/data-efficiency"
     """output folder; rerun with the same one to resume"""
     reasoner: str | None = None
@@ -62,15 +64,14 @@ def run(config: Config) -> dict:
     out = Path(config.out)
     routers: dict = {"none": NoToolsRouter(), "all": AllToolsRouter()}
     runs = {}
-    for seed in config.seeds:  # seed-major: the first seed's sizes are all done first
-        for size in config.sizes:
-            name = f"learned-n{size}-s{seed}"
-            run_dir = out / f"train-n{size}-s{seed}"
-            if not (run_dir / "router.pt").exists():
-                train(replace(config.train_args, dataset=config.train, num_items=size, seed=seed,
-                              run_dir=str(run_dir), reasoner=config.reasoner, dev_items=0))
-            routers[name] = LearnedRouter(run_dir / "router.pt")
-            runs[name] = (size, seed)
+    for size, seed in planned_runs(config):
+        name = f"learned-n{size}-s{seed}"
+        run_dir = out / f"train-n{size}-s{seed}"
+        if not (run_dir / "router.pt").exists():
+            train(replace(config.train_args, dataset=config.train, num_items=size, seed=seed,
+                          run_dir=str(run_dir), reasoner=config.reasoner, dev_items=0))
+        routers[name] = LearnedRouter(run_dir / "router.pt")
+        runs[name] = (size, seed)
     reasoner = (CascadeReasoner(GGUF_MODELS.get(config.reasoner, config.reasoner))
                 if config.reasoner else default_reasoner())
     items = load_items(config.test)[:config.test_limit]
@@ -83,6 +84,16 @@ def run(config: Config) -> dict:
     if config.page:
         write_block(Path(config.page), markdown(results, config), MARKS)
     return results
+
+
+def planned_runs(config: Config) -> list[tuple[int, int]]:
+    """(size, seed) pairs to train, seed-major: every size of the first seed comes first."""
+    if config.runs:
+        try:
+            return [(int(size), int(seed)) for size, seed in (r.split(":") for r in config.runs)]
+        except ValueError:
+            raise ValueError(f"runs are size:seed pairs such as 16:0, not {config.runs}") from None
+    return [(size, seed) for seed in config.seeds for size in config.sizes]
 
 
 def summarise(records: dict[str, list[dict]], runs: dict[str, tuple[int, int]]) -> dict:
@@ -111,7 +122,7 @@ def markdown(results: dict, config: Config) -> str:
     r, s = results["routers"], results["sizes"]
     items = r["none"]["items"]
     lines = [MARKS[0], "",
-             f"Test items: {items} from `{Path(config.test).name}`; seeds {config.seeds}; "
+             f"Test items: {items} from `{Path(config.test).name}`; "
              f"whole run {results['wall_s'] / 60:.1f} min (cached answers are free).", "",
              "| router | trained on | accuracy | tool calls / question | vs all tools | oracle gain recovered |",
              "|---|---|---|---|---|---|"]

@@ -52,3 +52,12 @@ def test_the_experiment_trains_evaluates_and_writes_its_table(tmp_path):
     assert "| learned (mean of 2) | 1 items |" in text and text.count(data_efficiency.MARKS[1]) == 1
     again = data_efficiency.run(config)  # resumed: nothing is trained or answered again
     assert again["routers"] == results["routers"]
+
+
+def test_runs_are_every_size_per_seed_or_the_pairs_given():
+    from audiorouter.evals.data_efficiency import planned_runs
+
+    assert planned_runs(Config(train="t", test="t", sizes=[16, 32], seeds=[0, 1])) == [(16, 0), (32, 0), (16, 1), (32, 1)]
+    assert planned_runs(Config(train="t", test="t", runs=["16:0", "16:1", "32:0"])) == [(16, 0), (16, 1), (32, 0)]
+    with pytest.raises(ValueError, match="size:seed"):
+        planned_runs(Config(train="t", test="t", runs=["16"]))

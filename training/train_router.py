@@ -75,8 +75,11 @@ class Args:
     """entropy bonus: keeps exploring tools early on"""
     vf_coef: float = 0.5
     """value-loss weight (PPO)"""
-    scale_by_std: bool = True
-    """GRPO: divide advantages by the group's standard deviation"""
+    scale_by_std: bool = False
+    """GRPO: divide advantages by the group's standard deviation. Off by default, as in
+    Dr. GRPO: in a group whose routes are all right (or all wrong) only the per-call cost
+    differs, and dividing by its tiny spread would blow that cost up to the size of a right
+    answer, so the router would learn to drop tools it needs"""
     hidden: int = 128
     """policy hidden units"""
     threshold: float = 0.5
