@@ -20,8 +20,10 @@ from .routing import AllToolsRouter, FixedRouter, NoToolsRouter, Router
 GGUF_MODELS = {spec.name: spec for spec in (QWEN_CODER_1_5B, SMOLLM2_135M)}
 
 
-def default_reasoner() -> CascadeReasoner:
-    name = os.environ.get("AUDIOROUTER_REASONER_MODEL", QWEN_CODER_1_5B.name)
+def default_reasoner(name: str | None = None) -> CascadeReasoner:
+    """The cascade reasoner on ``name`` (a model spec name or GGUF path), else
+    ``AUDIOROUTER_REASONER_MODEL``, else Qwen2.5-Coder-1.5B."""
+    name = name or os.environ.get("AUDIOROUTER_REASONER_MODEL", QWEN_CODER_1_5B.name)
     return CascadeReasoner(GGUF_MODELS.get(name, name))
 
 

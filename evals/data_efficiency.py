@@ -20,9 +20,8 @@ from pathlib import Path
 
 import tyro
 
-from audiorouter.agent.defaults import GGUF_MODELS, default_reasoner
+from audiorouter.agent.defaults import default_reasoner
 from audiorouter.agent.policy import LearnedRouter
-from audiorouter.agent.reasoners import CascadeReasoner
 from audiorouter.agent.routing import AllToolsRouter, NoToolsRouter
 from audiorouter.training.train_router import Args as TrainArgs
 from audiorouter.training.train_router import main as train
@@ -72,8 +71,7 @@ def run(config: Config) -> dict:
                           run_dir=str(run_dir), reasoner=config.reasoner, dev_items=0))
         routers[name] = LearnedRouter(run_dir / "router.pt")
         runs[name] = (size, seed)
-    reasoner = (CascadeReasoner(GGUF_MODELS.get(config.reasoner, config.reasoner))
-                if config.reasoner else default_reasoner())
+    reasoner = default_reasoner(config.reasoner)
     items = load_items(config.test)[:config.test_limit]
     evaluation = evaluate(items, routers, reasoner, out / "eval", oracle=True,
                           setup={"dataset": str(Path(config.test).resolve())}, progress=True)

@@ -159,7 +159,7 @@ def collect(env: gym.Env, policy: torch.nn.Module, indices: list[int], group_siz
             correct.append(float(info["correct"]))
             calls.append(len(info["tools_used"]))
     if not obs:
-        return {"n": 0, "failures": failures, "last_error": last_error}
+        return {"n": 0, "failures": failures, "answer_errors": answer_errors, "last_error": last_error}
     return {"n": len(obs), "failures": failures, "answer_errors": answer_errors, "last_error": last_error,
             "obs": torch.stack(obs), "actions": torch.stack(actions),
             "rewards": torch.tensor(rewards, dtype=torch.float32), "groups": torch.tensor(groups),
@@ -221,11 +221,11 @@ def main(args: Args) -> dict:
     for b in tqdm(range(start, len(plan)), desc="train", initial=start, total=len(plan),
                   disable=not args.progress):
         batch = collect(env, policy, plan[b], args.group_size)
-        if steps == 0 and batch.get("answer_errors", 0) == batch["n"]:
+        if steps == 0 and batch["answer_errors"] == batch["n"]:
             # nothing has worked yet: a set-up error (a missing model, say), not one bad item
             raise RuntimeError(f"every step of the first batch failed; the last: {batch['last_error']}")
         row = {"batch": b, "epoch": b // per_epoch,
-               "samples": batch["n"], "failures": batch["failures"] + batch.get("answer_errors", 0)}
+               "samples": batch["n"], "failures": batch["failures"] + batch["answer_errors"]}
         if batch["n"]:
             row.update(_update(policy, critic, optimizer, batch, args))
         steps += batch["n"]
