@@ -85,7 +85,8 @@ def run(config: Config) -> dict:
 
 
 def planned_runs(config: Config) -> list[tuple[int, int]]:
-    """(size, seed) pairs to train, seed-major: every size of the first seed comes first."""
+    """(size, seed) pairs to train: the ``runs`` given, in their order, else every size with
+    every seed, seed-major (every size of the first seed comes first)."""
     if config.runs:
         try:
             return [(int(size), int(seed)) for size, seed in (r.split(":") for r in config.runs)]

@@ -158,10 +158,10 @@ def collect(env: gym.Env, policy: torch.nn.Module, indices: list[int], group_siz
             groups.append(index)
             correct.append(float(info["correct"]))
             calls.append(len(info["tools_used"]))
+    counts = {"n": len(obs), "failures": failures, "answer_errors": answer_errors, "last_error": last_error}
     if not obs:
-        return {"n": 0, "failures": failures, "answer_errors": answer_errors, "last_error": last_error}
-    return {"n": len(obs), "failures": failures, "answer_errors": answer_errors, "last_error": last_error,
-            "obs": torch.stack(obs), "actions": torch.stack(actions),
+        return counts
+    return {**counts, "obs": torch.stack(obs), "actions": torch.stack(actions),
             "rewards": torch.tensor(rewards, dtype=torch.float32), "groups": torch.tensor(groups),
             "correct": float(np.mean(correct)), "calls": float(np.mean(calls))}
 
