@@ -30,7 +30,7 @@ from .datasets import load_items
 from .docs_page import write_block
 from .report import pyplot, tool_calls
 from .runner import ORACLE, evaluate
-from .scoring import accuracy
+from .scoring import accuracy, oracle_gain_recovered
 
 MARKS = ("<!-- data-efficiency:start -->", "<!-- data-efficiency:end -->")
 
@@ -113,7 +113,7 @@ def summarise(records: dict[str, list[dict]], runs: dict[str, tuple[int, int]]) 
             "accuracy": acc, "accuracy_sd": statistics.pstdev(values["accuracy"]),
             "calls": statistics.mean(values["calls"]), "seeds": len(values["accuracy"]),
             "vs_all_points": 100 * (acc - every),
-            "oracle_gain_recovered": (acc - none) / (oracle - none) if oracle > none else float("nan")}
+            "oracle_gain_recovered": oracle_gain_recovered(acc, none, oracle)}
     return {"routers": single, "sizes": per_size}
 
 

@@ -6,13 +6,14 @@ a few points apart are often not different, and the table should say so.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from statistics import fmean
 from typing import Mapping, Sequence
 
 from .docs_page import write_block
-from .runner import Evaluation
-from .scoring import Accuracy, accuracy, breakdown, indistinct
+from .runner import ORACLE, Evaluation
+from .scoring import Accuracy, accuracy, breakdown, indistinct, oracle_gain_recovered
 
 SKILL_KEYS = ("sub-category", "category")  # MMAU leaves many sub-categories empty
 STAGES = ("route", "tools", "reason")
@@ -60,16 +61,21 @@ def markdown(evaluation: Evaluation, *, title: str, setup: Mapping[str, str], pl
               f"tools {evaluation.stage_s.get('tools', 0):.1f} s, reason {evaluation.stage_s.get('reason', 0):.1f} s)",
               *([f"- items with two options of the same words: {ambiguous} (MMAU's rule cannot tell those "
                  "options apart, so choosing the wrong one of them counts as right)"] if ambiguous else []),
-              "", f"{h} Overall", "",
-              "| router | accuracy [95% CI] | n | tool calls / question | route s | tools s | reason s | errors |",
-              "|---|---|---|---|---|---|---|---|"]
+              "", f"{h} Overall", ""]
+    gains = _oracle_gains(records)
+    gain_head, gain_rule = (" oracle gain recovered |", "---|") if gains else ("", "")
+    lines += ["| router | accuracy [95% CI] | n | tool calls / question | route s | tools s | reason s | errors |"
+              + gain_head, "|---|---|---|---|---|---|---|---|" + gain_rule]
     for name, recs in records.items():
         stages = " | ".join(f"{fmean(r['seconds'][s] for r in recs):.2f}" for s in STAGES)
         errors = sum(1 for r in recs if r.get("error"))
+        gain = f" {_percent(gains[name])} |" if name in gains else (" |" if gains else "")
         lines.append(f"| {name} | {_cell(accuracy(recs))} | {len(recs)} | {tool_calls(recs):.2f} | "
-                     f"{stages} | {errors} |")
+                     f"{stages} | {errors} |{gain}")
     lines += ["", "Seconds are means per question as spent in the runs that answered them (0 for "
-              "cached work); the oracle's are the cost of answering all its candidate routes.", ""]
+              "cached work); the oracle's are the cost of answering all its candidate routes."
+              + (" Oracle gain recovered: (router - none) / (oracle - none), the share of the "
+                 "oracle's gain over no tools that a router achieves." if gains else ""), ""]
     lines += _table(f"{h} Per task", {name: breakdown(recs, "task") for name, recs in records.items()})
     lines += _table(f"{h} Per sub-category", {name: breakdown(recs, *SKILL_KEYS) for name, recs in records.items()})
     lines += [f"{h} Plots", "", f"![accuracy per skill]({plots_prefix}accuracy_by_skill.png)", "",
@@ -77,8 +83,23 @@ def markdown(evaluation: Evaluation, *, title: str, setup: Mapping[str, str], pl
     return "\n".join(lines)
 
 
+def _oracle_gains(records: Mapping[str, Sequence[Mapping]]) -> dict[str, float]:
+    """Each router's share of the oracle's gain over no tools, when both were evaluated on the
+    same items (otherwise the share compares different questions and is left out)."""
+    if "none" not in records or ORACLE not in records:
+        return {}
+    ids = {name: {r["id"] for r in recs} for name, recs in records.items()}
+    none, oracle = accuracy(records["none"]).value, accuracy(records[ORACLE]).value
+    return {name: oracle_gain_recovered(accuracy(recs).value, none, oracle) for name, recs in records.items()
+            if name not in ("none", ORACLE) and ids[name] == ids["none"] == ids[ORACLE]}
+
+
 def tool_calls(records: Sequence[Mapping]) -> float:
     return fmean(len(r["tools_used"]) for r in records) if records else 0.0
+
+
+def _percent(share: float) -> str:
+    return "–" if math.isnan(share) else f"{100 * share:.0f}%"
 
 
 def _cell(acc: Accuracy) -> str:

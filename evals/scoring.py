@@ -70,6 +70,13 @@ def accuracy(records: Iterable[Mapping]) -> Accuracy:
     return Accuracy(sum(flags), len(flags))
 
 
+def oracle_gain_recovered(acc: float, none: float, oracle: float) -> float:
+    """The share of the oracle's gain over no tools that a router's accuracy ``acc`` recovers
+    (1 = as good as the oracle, 0 = no better than answering without tools); undefined (NaN)
+    when the oracle gains nothing."""
+    return (acc - none) / (oracle - none) if oracle > none else float("nan")
+
+
 def breakdown(records: Iterable[Mapping], *keys: str) -> dict[str, Accuracy]:
     """Accuracy per value of the first of ``keys`` a record has (``"sub-category", "category"``:
     MMAU leaves many sub-categories empty); records with none of them are left out."""
