@@ -122,7 +122,8 @@ def markdown(results: dict, config: Config) -> str:
     items = r["none"]["items"]
     lines = [MARKS[0], "",
              f"Test items: {items} from `{Path(config.test).name}`; "
-             f"whole run {results['wall_s'] / 60:.1f} min (cached answers are free).", "",
+             f"this invocation's evaluation took {results['wall_s'] / 60:.1f} min (trained routers "
+             "and cached answers are reused, so a rerun costs only what is new).", "",
              "| router | trained on | accuracy | tool calls / question | vs all tools | oracle gain recovered |",
              "|---|---|---|---|---|---|"]
     for name in ("none", "all", ORACLE):
