@@ -8,7 +8,8 @@ Each (size, seed) trains with ``training/train_router.py``'s defaults into
 ``out/train-n<size>-s<seed>`` (skipped when its ``router.pt`` exists); then one resumable
 `evaluate` run in ``out/eval`` answers the test items with every router (the baselines'
 answers are shared, and cached answers cost nothing). Results go to ``out/results.json``,
-a plot ``out/data_efficiency.png`` and, with ``--page``, a table in a docs page.
+a plot ``out/data_efficiency.png`` and, with ``--page``, a table in a docs page with
+the plot beside it.
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ def run(config: Config) -> dict:
     results["wall_s"] = evaluation.wall_s
     (out / "results.json").write_text(json.dumps(results, indent=1))
     plot(results, out / "data_efficiency.png")
-    if config.page:
+    if config.page:  # the table's image goes beside the page it is shown in
+        plot(results, Path(config.page).parent / "data_efficiency.png")
         write_block(Path(config.page), markdown(results, config), MARKS)
     return results
 

@@ -50,6 +50,7 @@ def test_the_experiment_trains_evaluates_and_writes_its_table(tmp_path):
     assert (tmp_path / "run" / "data_efficiency.png").stat().st_size > 1000
     text = page.read_text()
     assert "| learned (mean of 2) | 1 items |" in text and text.count(data_efficiency.MARKS[1]) == 1
+    assert (tmp_path / "data_efficiency.png").stat().st_size > 1000  # the page's image beside it
     again = data_efficiency.run(config)  # resumed: nothing is trained or answered again
     assert again["routers"] == results["routers"]
 
