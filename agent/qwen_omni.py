@@ -254,7 +254,65 @@ def audio_only_processor_class() -> type:
     return AudioOnlyQwen2_5OmniProcessor
 
 
-# --- a tiny random Qwen2.5-Omni, built offline: tests, and the real code path in miniature ---
+# --- a random Qwen2.5-Omni, built offline: tests (tiny) and real-size timing (7B) ---
+
+# Layer sizes of the thinker: "7b" is Qwen2.5-Omni-7B's published config.json, "tiny" a few
+# thousand weights. The vocabulary is the real one at 7B; the tokenizer is always the small
+# offline one below, whose ids fit inside it.
+THINKER_SIZES = {
+    "tiny": dict(
+        text=dict(hidden_size=8, intermediate_size=16, num_hidden_layers=1, num_attention_heads=2,
+                  num_key_value_heads=1, mrope_section=[1, 1, 0]),  # sums to head_dim / 2
+        audio=dict(d_model=32, encoder_layers=1, encoder_attention_heads=2, encoder_ffn_dim=32,
+                   output_dim=8),
+        vision=dict(depth=1, hidden_size=8, intermediate_size=16, num_heads=2, out_hidden_size=8,
+                    fullatt_block_indexes=[0])),
+    "7b": dict(
+        text=dict(hidden_size=3584, intermediate_size=18944, num_hidden_layers=28,
+                  num_attention_heads=28, num_key_value_heads=4, mrope_section=[16, 24, 24],
+                  vocab_size=152064),
+        audio=dict(d_model=1280, encoder_layers=32, encoder_attention_heads=20,
+                   encoder_ffn_dim=5120, output_dim=3584),
+        vision=dict(depth=32, hidden_size=1280, intermediate_size=3420, num_heads=16,
+                    out_hidden_size=3584, fullatt_block_indexes=[7, 15, 23, 31])),
+}
+
+
+def build_random_qwen_omni(size: str = "tiny", seed: int = 0, device: str = "cpu",
+                           dtype: Any = None) -> tuple[Any, Any]:
+    """(thinker, processor): a Qwen2.5-Omni thinker with random weights, no download.
+
+    Same classes and code path as the released checkpoints; config and tokenizer agree on
+    every special id. ``size`` is a key of `THINKER_SIZES`; the weights are made directly on
+    ``device`` in ``dtype`` (the 7B needs about 18 GB in bfloat16).
+    """
+    import torch
+    from transformers import Qwen2_5OmniThinkerConfig, Qwen2_5OmniThinkerForConditionalGeneration
+
+    if size not in THINKER_SIZES:
+        raise ValueError(f"unknown size {size!r}: use one of {sorted(THINKER_SIZES)}")
+    dims = THINKER_SIZES[size]
+    processor = _tiny_processor()
+    tok = processor.tokenizer
+    ids = {name: tok.convert_tokens_to_ids(token) for name, token in MM_TOKENS.items()}
+    text = dict(dims["text"])
+    rope = {"rope_type": "default", "rope_theta": 1e6, "mrope_section": text.pop("mrope_section")}
+    config = Qwen2_5OmniThinkerConfig(
+        text_config={"vocab_size": len(tok), **text, "rope_parameters": rope},
+        audio_config={**dims["audio"], "num_mel_bins": 128},
+        vision_config=dims["vision"],
+        audio_token_index=ids["audio_token"], image_token_index=ids["image_token"],
+        video_token_index=ids["video_token"], audio_start_token_id=ids["audio_bos_token"],
+        audio_end_token_id=ids["audio_eos_token"], vision_start_token_id=ids["vision_bos_token"],
+        vision_end_token_id=ids["vision_eos_token"])
+    torch.manual_seed(seed)
+    with torch.device(device):
+        model = Qwen2_5OmniThinkerForConditionalGeneration._from_config(
+            config, dtype=dtype or torch.float32).eval()
+    model.generation_config.eos_token_id = tok.eos_token_id
+    model.generation_config.pad_token_id = tok.pad_token_id
+    return model, processor
+
 
 _CHAT_TEMPLATE = (
     "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{% if m['content'] is string %}"
@@ -262,37 +320,6 @@ _CHAT_TEMPLATE = (
     "<|audio_bos|><|AUDIO|><|audio_eos|>{% elif c['type'] == 'text' %}{{ c['text'] }}{% endif %}"
     "{% endfor %}{% endif %}<|im_end|>\n{% endfor %}"
     "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
-
-
-def build_tiny_qwen_omni(seed: int = 0) -> tuple[Any, Any]:
-    """(thinker, processor): a Qwen2.5-Omni of a few thousand random weights, no download.
-
-    Same classes and code path as the 7B; config and tokenizer agree on every special id.
-    """
-    import torch
-    from transformers import Qwen2_5OmniThinkerConfig, Qwen2_5OmniThinkerForConditionalGeneration
-
-    processor = _tiny_processor()
-    tok = processor.tokenizer
-    ids = {name: tok.convert_tokens_to_ids(token) for name, token in MM_TOKENS.items()}
-    config = Qwen2_5OmniThinkerConfig(
-        text_config=dict(vocab_size=len(tok), hidden_size=8, intermediate_size=16,
-                         num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=1,
-                         rope_parameters={"rope_type": "default", "rope_theta": 1e6,
-                                          "mrope_section": [1, 1, 0]}),  # sums to head_dim / 2
-        audio_config=dict(d_model=32, encoder_layers=1, encoder_attention_heads=2,
-                          encoder_ffn_dim=32, num_mel_bins=128, output_dim=8),
-        vision_config=dict(depth=1, hidden_size=8, intermediate_size=16, num_heads=2,
-                           out_hidden_size=8, fullatt_block_indexes=[0]),
-        audio_token_index=ids["audio_token"], image_token_index=ids["image_token"],
-        video_token_index=ids["video_token"], audio_start_token_id=ids["audio_bos_token"],
-        audio_end_token_id=ids["audio_eos_token"], vision_start_token_id=ids["vision_bos_token"],
-        vision_end_token_id=ids["vision_eos_token"])
-    torch.manual_seed(seed)
-    model = Qwen2_5OmniThinkerForConditionalGeneration(config).eval()
-    model.generation_config.eos_token_id = tok.eos_token_id
-    model.generation_config.pad_token_id = tok.pad_token_id
-    return model, processor
 
 
 def _tiny_processor() -> Any:

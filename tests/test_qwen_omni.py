@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from audiorouter.agent import qwen_omni
-from audiorouter.agent.qwen_omni import QwenOmniReasoner, ReasonerError, build_tiny_qwen_omni
+from audiorouter.agent.qwen_omni import QwenOmniReasoner, ReasonerError, build_random_qwen_omni
 from audiorouter.tools import Clip, ModelNotFoundError, load_audio
 from audiorouter.tools.base import ToolFailure, ToolOutput
 
@@ -32,7 +32,7 @@ def noise(seconds: float, seed: int = 0) -> Clip:
 @pytest.fixture(scope="module")
 def tiny():
     pytest.importorskip("transformers")
-    return build_tiny_qwen_omni(seed=0)
+    return build_random_qwen_omni("tiny", seed=0)
 
 
 @pytest.fixture
@@ -192,3 +192,8 @@ def test_default_precision_is_bf16_on_gpu_and_fp32_on_cpu():
     assert qwen_omni._dtype_name(None, "cuda:0") == "bfloat16"
     assert qwen_omni._dtype_name(None, "cpu") == "float32"
     assert qwen_omni._dtype_name("float16", "cuda") == "float16"
+
+
+def test_unknown_size_is_refused():
+    with pytest.raises(ValueError, match="tiny"):
+        build_random_qwen_omni("13b")
