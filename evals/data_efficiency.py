@@ -15,6 +15,7 @@ the plot beside it.
 from __future__ import annotations
 
 import json
+import shutil
 import statistics
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -79,9 +80,12 @@ def run(config: Config) -> dict:
     results = summarise(evaluation.records, runs)
     results["wall_s"] = evaluation.wall_s
     (out / "results.json").write_text(json.dumps(results, indent=1))
-    plot(results, out / "data_efficiency.png")
+    image = out / "data_efficiency.png"
+    plot(results, image)
     if config.page:  # the table's image goes beside the page it is shown in
-        plot(results, Path(config.page).parent / "data_efficiency.png")
+        beside = Path(config.page).parent / image.name
+        if beside.resolve() != image.resolve():
+            shutil.copyfile(image, beside)
         write_block(Path(config.page), markdown(results, config), MARKS)
     return results
 

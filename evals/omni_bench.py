@@ -27,7 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from audiorouter.agent.qwen_omni import SAMPLE_RATE, QwenOmniReasoner, build_random_qwen_omni
+from audiorouter.agent.qwen_omni import (SAMPLE_RATE, QwenOmniReasoner, _default_device, _dtype_name,
+                                         build_random_qwen_omni)
 from audiorouter.evals.docs_page import write_block
 from audiorouter.tools import ToolOutput, load_audio
 from audiorouter.tools.examples import EXAMPLE_CHOICES, EXAMPLE_CLIP, EXAMPLE_QUESTION
@@ -95,8 +96,8 @@ def main(argv: list[str] | None = None) -> dict:
 
     import torch
 
-    device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
-    dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
+    device = args.device or _default_device()
+    dtype = getattr(torch, _dtype_name(None, device))  # the reasoner's own rule: bf16 on GPU
     evidence = example_evidence(args.evidence)
     start = time.perf_counter()
     model, processor = build_random_qwen_omni(args.size, device=device, dtype=dtype)
