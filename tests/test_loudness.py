@@ -61,6 +61,50 @@ def test_silence_gaps_are_found_within_a_tenth_of_a_second():
     assert _measure(audio, min_silence_s=1.0).silences[0].start_s == pytest.approx(2.1, abs=0.1)
 
 
+def test_each_sound_between_silences_has_its_span_length_and_level():
+    parts = [_sine(-20, 0.6), _sine(-32, 1.5), _sine(-14, 0.5)]  # 1 kHz: LUFS = dBFS - 3
+    audio = synth.concat([synth.silence(0.4), parts[0], synth.silence(0.7), parts[1],
+                          synth.silence(1.2), parts[2], synth.silence(0.5)])
+    sounds = _measure(audio).sounds
+    assert [s.duration_s for s in sounds] == [pytest.approx(d, abs=0.05) for d in (0.6, 1.5, 0.5)]
+    assert [s.start_s for s in sounds] == [pytest.approx(t, abs=0.05) for t in (0.4, 1.7, 4.4)]
+    assert [s.lufs for s in sounds] == [pytest.approx(level - 3.0, abs=1.0) for level in (-20, -32, -14)]
+    summary = _measure(audio).summary
+    assert "3 sounds between silences" in summary
+    assert "loudest the third sound, quietest the second (18." in summary
+
+
+def test_one_sound_reads_as_its_length():
+    audio = synth.concat([synth.silence(0.6), _sine(-20, 2.5), synth.silence(0.8)])
+    out = _measure(audio)
+    assert len(out.sounds) == 1 and out.sounds[0].duration_s == pytest.approx(2.5, abs=0.05)
+    assert "one sound 0.59-3.11 s (2.52 s long" in out.summary
+
+
+def test_sounds_of_equal_level_have_no_loudest():
+    audio = synth.concat([_sine(-20, 0.5), synth.silence(0.5), _sine(-20, 0.5)])
+    assert "all about equally loud" in _measure(audio).summary
+
+
+def test_pauses_shorter_than_a_silence_stay_inside_one_sound():
+    audio = synth.concat([_sine(-20, 0.5), synth.silence(0.1), _sine(-20, 0.5),
+                          synth.silence(0.6), _sine(-20, 0.5)])
+    assert [s.duration_s for s in _measure(audio).sounds] == [
+        pytest.approx(1.1, abs=0.05), pytest.approx(0.5, abs=0.05)]
+
+
+@pytest.mark.parametrize("snr", [20.0, 30.0])
+def test_background_noise_between_sounds_counts_as_silence(snr):
+    rng = np.random.default_rng(int(snr))
+    clean = synth.concat([synth.silence(0.5), _sine(-10, 1.0, 600), synth.silence(0.8),
+                          _sine(-10, 2.0, 600), synth.silence(0.6)])
+    out = _measure(synth.mix(clean, synth.white_noise(len(clean) / 16000, rng), snr))
+    assert [s.duration_s for s in out.sounds] == [pytest.approx(1.0, abs=0.1),
+                                                  pytest.approx(2.0, abs=0.1)]
+    assert len(out.silences) == 3
+    assert len(_measure(synth.mix(clean, synth.white_noise(4.9, rng), 10.0)).sounds) == 1  # < 15 dB
+
+
 @pytest.mark.parametrize("snr", [3.0, 12.0, 25.0])
 def test_snr_of_a_mix_is_within_3_db(snr):
     rng = np.random.default_rng(int(snr))
@@ -91,5 +135,6 @@ def test_loudness_curve_is_bounded():
 def test_schema_hides_audio_and_bounds_arguments():
     schema = measure_loudness.tool_call_schema.model_json_schema()
     assert set(schema["properties"]) == {"hop_s", "silence_below_db", "min_silence_s"}
+    assert "each sound" in measure_loudness.description
     with pytest.raises(Exception):
         MeasureLoudnessArgs(min_silence_s=0)

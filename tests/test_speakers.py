@@ -7,8 +7,8 @@ import pytest
 
 from audiorouter.evals import synth
 from audiorouter.evals.tool_bench.speech import conversation, diarization_accuracy
-from audiorouter.tools.speakers import (SpeakerAnalysis, _merge_turns, analyze_speakers, cluster,
-                                        speech_pieces)
+from audiorouter.tools.speakers import (SpeakerAnalysis, SpeakerSummary, _merge_turns,
+                                        analyze_speakers, cluster, speech_pieces)
 
 SR = 16_000
 
@@ -44,6 +44,22 @@ def test_consecutive_pieces_of_one_speaker_merge_into_a_turn() -> None:
 def test_describe_of_no_speech() -> None:
     out = SpeakerAnalysis(speaker_count=0, speakers=[], turns=[], turn_count=0, speech_s=0)
     assert out.describe() == "no speech, so no speakers"
+
+
+def _speaker(label: str, f0: float | None) -> SpeakerSummary:
+    return SpeakerSummary(speaker=label, talk_s=3.0, share=0.25, turns=1, median_f0_hz=f0)
+
+
+def test_describe_ranks_the_voices_by_pitch() -> None:
+    speakers = [_speaker("S1", 226.0), _speaker("S2", 104.0), _speaker("S3", 184.0),
+                _speaker("S4", None)]
+    out = SpeakerAnalysis(speaker_count=4, speakers=speakers, turns=[], turn_count=4, speech_s=12)
+    assert out.describe().endswith(
+        "voices from lowest to highest: S2 (104 Hz), S3 (184 Hz), S1 (226 Hz); lowest voice S2, "
+        "the second to speak, highest voice S1, the first to speak")
+    one = SpeakerAnalysis(speaker_count=2, speakers=speakers[:1] + speakers[3:], turns=[],
+                          turn_count=2, speech_s=6)
+    assert "lowest" not in one.describe()  # one pitched voice: nothing to rank
 
 
 @pytest.fixture(scope="module")

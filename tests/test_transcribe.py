@@ -8,6 +8,7 @@ import pytest
 from audiorouter.evals import synth
 from audiorouter.evals.tool_bench.speech import normalize_words, wer
 from audiorouter.tools.base import ToolFailure
+from audiorouter.tools.speech_common import TimeSpan
 from audiorouter.tools.transcribe import Transcript, TranscriptSegment, transcribe, whisper_model
 
 SR = 16_000
@@ -46,9 +47,11 @@ def test_normalisation_makes_digits_and_number_words_agree() -> None:
 def test_describe_puts_the_words_first() -> None:
     out = Transcript(text="Hello there.", language="en", language_probability=0.98,
                      top_languages=[], word_count=2, words_per_minute=120.0,
-                     segments=[TranscriptSegment(start_s=0.2, end_s=1.2, text="Hello there.")],
+                     speech_span=TimeSpan(start_s=0.2, end_s=1.2),
+                     segments=[TranscriptSegment(start_s=0.0, end_s=1.4, text="Hello there.")],
                      model="base")
-    assert out.describe().startswith('"Hello there." (language en 0.98; 2 words')
+    assert out.describe() == ('"Hello there." (language en 0.98; 2 words, 120 words per minute '
+                              'over the speech 0.2-1.2 s)')
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +68,15 @@ def test_transcribes_a_synthesised_sentence(sentence_audio: np.ndarray, model: s
     assert out.language == "en" and out.word_count >= 10
     assert out.segments and out.segments[-1].end_s <= len(sentence_audio) / SR + 0.01
     assert 80 < out.words_per_minute < 300
+
+
+@pytest.mark.slow
+def test_speaking_rate_ignores_the_silence_around_the_speech(sentence_audio: np.ndarray) -> None:
+    padded = np.concatenate([synth.silence(2.0), sentence_audio, synth.silence(3.0)])
+    tight, loose = (transcribe.execute((a, SR)) for a in (sentence_audio, padded))
+    assert tight.ok and loose.ok
+    assert loose.speech_span.start_s == pytest.approx(2.0 + tight.speech_span.start_s, abs=0.1)
+    assert loose.words_per_minute == pytest.approx(tight.words_per_minute, rel=0.05)
 
 
 @pytest.mark.slow

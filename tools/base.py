@@ -49,6 +49,15 @@ class ToolOutput(BaseModel):
         raise NotImplementedError
 
 
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+             "ninth", "tenth")
+
+
+def ordinal(index: int) -> str:
+    """'first' for index 0: summaries name things the way questions about them do."""
+    return _ORDINALS[index] if index < len(_ORDINALS) else f"#{index + 1}"
+
+
 class ToolFailure(BaseModel):
     """A tool that raised or overran its budget: evidence that says so instead of a crash."""
 

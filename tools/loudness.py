@@ -1,9 +1,11 @@
-"""`measure_loudness`: how loud, where loudest and quietest, silences, noise and clipping.
+"""`measure_loudness`: how loud, each sound's level and length, silences, noise and clipping.
 
 Loudness is ITU-R BS.1770 (pyloudnorm 0.2.0): integrated (gated) loudness in LUFS and the
 momentary loudness of 400 ms blocks every 100 ms, which gives the loudest and quietest
 moments and a loudness curve. Silences and the background level come from 20 ms frame
-levels; the SNR is the clip's power above that background over the background, the same
+levels; the sounds are the stretches between those silences, each with its own integrated
+loudness, so "which of the four is quietest" and "how long is the beep" are read off one
+list instead of joined from onsets and a loudness curve. The SNR is the clip's power above that background over the background, the same
 definition `evals.synth.mix` uses. Clipping is read from the original samples before
 resampling (`Clip.clipped_fraction`, `Clip.original_peak`).
 """
@@ -14,7 +16,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from .audio import SAMPLE_RATE, Clip
-from .base import ToolArgs, ToolOutput, audio_tool
+from .base import ToolArgs, ToolOutput, audio_tool, ordinal
 from .dsp import MAX_ITEMS, FLOOR_DB, Segment, frames, mask_segments, power_db, segment
 
 BLOCK_S, BLOCK_STEP_S = 0.4, 0.1  # BS.1770 momentary blocks, 75% overlap
@@ -27,7 +29,14 @@ DIGITAL_SILENCE_DBFS = -70.0
 BACKGROUND_PERCENTILE, BACKGROUND_WIDTH_DB, NO_BACKGROUND_DBFS = 5, 3.0, -90.0
 # Frame levels spread less than this (90th - 5th percentile): one steady sound, no SNR.
 STEADY_SPREAD_DB = 5.0
+# Where the louder frames stand this far above the background, frames within the margin of
+# it are background noise alone, i.e. silence between sounds in a noisy recording.
+FOREGROUND_DB, NOISE_MARGIN_DB = 15.0, 6.0
 CLIPPING_FRACTION = 1e-4
+# Sounds shorter than this (a click between silences) are not listed.
+MIN_SOUND_S = 0.05
+# Sounds spelled out in the summary; the output's list keeps up to MAX_ITEMS.
+DESCRIBED_SOUNDS = 8
 
 
 class MeasureLoudnessArgs(ToolArgs):
@@ -38,7 +47,9 @@ class MeasureLoudnessArgs(ToolArgs):
                                      "so the list has at most 50 points)")
     silence_below_db: float = Field(40.0, ge=10.0, le=90.0,
                                     description="a 20 ms frame is silent when it is this many "
-                                                "dB below the loudest frame (or under -70 dBFS)")
+                                                "dB below the loudest frame (or under -70 dBFS, "
+                                                "or within 6 dB of a background noise the "
+                                                "sounds stand 15 dB above)")
     min_silence_s: float = Field(0.3, ge=0.05, le=10.0,
                                  description="shortest silence reported, seconds")
 
@@ -48,6 +59,11 @@ class LoudnessPoint(BaseModel):
     lufs: float = Field(description="momentary loudness, LUFS (-70 = silence)")
 
 
+class Sound(Segment):
+    lufs: float | None = Field(description="integrated loudness of this sound, LUFS "
+                                           "(None: below -70 LUFS)")
+
+
 class Loudness(ToolOutput):
     integrated_lufs: float | None = Field(
         description="BS.1770 integrated loudness, LUFS; None when all is below -70 LUFS")
@@ -55,6 +71,8 @@ class Loudness(ToolOutput):
     second_half_lufs: float | None = Field(description="integrated loudness of the second half")
     loudest: LoudnessPoint = Field(description="loudest 400 ms block")
     quietest: LoudnessPoint = Field(description="quietest 400 ms block")
+    sounds: list[Sound] = Field(description="the stretches between silences, in order, each "
+                                            "with its loudness (first 50)")
     over_time: list[LoudnessPoint] = Field(description="momentary loudness at a fixed step")
     hop_s: float = Field(description="step of over_time, seconds")
     silences: list[Segment] = Field(description="silent stretches (first 50)")
@@ -71,9 +89,11 @@ class Loudness(ToolOutput):
     def describe(self) -> str:
         if self.integrated_lufs is None:
             return "silent (below -70 LUFS)"
-        parts = [f"{self.integrated_lufs:.1f} LUFS integrated",
-                 f"loudest {self.loudest.lufs:.1f} LUFS at {self.loudest.time_s:.1f} s, "
-                 f"quietest {self.quietest.lufs:.1f} at {self.quietest.time_s:.1f} s"]
+        parts = [f"{self.integrated_lufs:.1f} LUFS integrated"]
+        if self.sounds:
+            parts.append(_describe_sounds(self.sounds))
+        parts += [f"loudest moment {self.loudest.lufs:.1f} LUFS at {self.loudest.time_s:.1f} s, "
+                  f"quietest moment {self.quietest.lufs:.1f} at {self.quietest.time_s:.1f} s"]
         if self.first_half_lufs is not None or self.second_half_lufs is not None:
             parts.append(f"halves {_fmt(self.first_half_lufs)} / {_fmt(self.second_half_lufs)} LUFS")
         if self.silences:
@@ -93,6 +113,38 @@ class Loudness(ToolOutput):
 
 def _fmt(lufs: float | None) -> str:
     return "silent" if lufs is None else f"{lufs:.1f}"
+
+
+def _describe_sounds(sounds: list[Sound]) -> str:
+    """Each sound's span, length and level in order, then which is loudest and quietest."""
+    if len(sounds) == 1:
+        s = sounds[0]
+        return f"one sound {s.start_s:.2f}-{s.end_s:.2f} s ({s.duration_s:.2f} s long, {_fmt(s.lufs)} LUFS)"
+    listed = "; ".join(f"{ordinal(i)} {s.start_s:.2f}-{s.end_s:.2f} s ({s.duration_s:.2f} s, "
+                       f"{_fmt(s.lufs)} LUFS)" for i, s in enumerate(sounds[:DESCRIBED_SOUNDS]))
+    more = f"; +{len(sounds) - DESCRIBED_SOUNDS} more" if len(sounds) > DESCRIBED_SOUNDS else ""
+    text = f"{len(sounds)} sounds between silences: {listed}{more}"
+    levels = [(s.lufs if s.lufs is not None else GATE_LUFS, i) for i, s in enumerate(sounds)]
+    (top, loud), (bottom, quiet) = max(levels), min(levels)
+    if top - bottom >= 1.0:  # within 1 LU the order says nothing
+        text += (f"; loudest the {ordinal(loud)} sound, quietest the {ordinal(quiet)} "
+                 f"({top - bottom:.1f} LU apart)")
+    else:
+        text += "; all about equally loud"
+    return text
+
+
+def sounds_between(x: np.ndarray, silent: np.ndarray, min_silence_s: float,
+                   duration: float) -> list[Sound]:
+    """The non-silent stretches (pauses shorter than `min_silence_s` bridged), with their LUFS."""
+    spans = mask_segments(~silent, FRAME_S, frame_s=FRAME / SAMPLE_RATE,
+                          max_gap_s=min_silence_s, min_duration_s=MIN_SOUND_S, total_s=duration)
+    out = []
+    for start, end in spans[:MAX_ITEMS]:
+        lufs = block_loudness(x[int(start * SAMPLE_RATE):int(end * SAMPLE_RATE)])[0]
+        out.append(Sound(**segment(start, end).model_dump(),
+                         lufs=None if lufs is None else round(lufs, 1)))
+    return out
 
 
 def block_loudness(x: np.ndarray) -> tuple[float | None, np.ndarray]:
@@ -148,12 +200,13 @@ def background(frame_power: np.ndarray, total_power: float) -> tuple[float | Non
     return round(level, 1), round(snr, 1)
 
 
-@audio_tool(name="measure_loudness", args=MeasureLoudnessArgs, output=Loudness, version="1",
-            description="Loudness and levels: integrated loudness (LUFS, BS.1770), loudness "
-                        "over time, the loudest and quietest moments, first vs second half, "
-                        "silent stretches, background noise level and SNR, peak and clipping. "
-                        "Use for 'which part is louder', 'is there silence', 'how noisy', "
-                        "'is it distorted/clipped'.",
+@audio_tool(name="measure_loudness", args=MeasureLoudnessArgs, output=Loudness, version="2",
+            description="Loudness and levels: integrated loudness (LUFS, BS.1770), each "
+                        "sound between silences with its start, end, length and loudness "
+                        "(which is loudest and quietest), loudness over time, first vs second "
+                        "half, silent stretches, background noise level and SNR, peak and "
+                        "clipping. Use for 'which sound is louder/quieter', 'how long does the "
+                        "sound last', 'is there silence', 'how noisy', 'is it distorted/clipped'.",
             time_budget_s=10)
 def measure_loudness(clip: Clip, args: MeasureLoudnessArgs) -> Loudness:
     x = clip.samples
@@ -163,14 +216,18 @@ def measure_loudness(clip: Clip, args: MeasureLoudnessArgs) -> Loudness:
     hop, curve = loudness_curve(blocks, args.hop_s, clip.duration)
     power = np.mean(np.square(frames(x.astype(np.float64), FRAME, FRAME_HOP)), axis=1)
     db = power_db(power)
+    level, snr = background(power, float(np.mean(np.square(x, dtype=np.float64))))
     silent = (db < DIGITAL_SILENCE_DBFS) | (db < db.max() - args.silence_below_db)
+    if level is not None and np.percentile(db, 90) - level >= FOREGROUND_DB:
+        silent |= db < level + NOISE_MARGIN_DB  # background noise alone counts as silence
     spans = mask_segments(silent, FRAME_S, frame_s=FRAME / SAMPLE_RATE,
                           min_duration_s=args.min_silence_s, total_s=clip.duration)
-    level, snr = background(power, float(np.mean(np.square(x, dtype=np.float64))))
     peak = float(power_db(clip.original_peak ** 2)) if clip.original_peak > 0 else FLOOR_DB
     return Loudness(integrated_lufs=integrated, first_half_lufs=first, second_half_lufs=second,
                     loudest=_point(blocks, int(np.argmax(blocks)), clip.duration),
                     quietest=_point(blocks, int(np.argmin(blocks)), clip.duration),
+                    sounds=sounds_between(x, silent, args.min_silence_s, clip.duration)
+                    if integrated is not None else [],
                     over_time=curve, hop_s=hop,
                     silences=[segment(s, e) for s, e in spans[:MAX_ITEMS]],
                     silent_s=round(sum(e - s for s, e in spans), 2),

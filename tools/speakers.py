@@ -9,7 +9,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from .audio import SAMPLE_RATE, Clip
-from .base import ToolArgs, ToolOutput, audio_tool, load_once
+from .base import ToolArgs, ToolOutput, audio_tool, load_once, ordinal
 from .speech_common import MAX_ITEMS, TimeSpan, speech_segments
 
 # Tuned on the DEV voices of evals/tool_bench/speech.py: speaker count right on 46 of 48
@@ -67,7 +67,23 @@ class SpeakerAnalysis(ToolOutput):
         order = ", ".join(f"{t.speaker} {t.start_s:.1f}-{t.end_s:.1f}" for t in self.turns[:8])
         more = f" (+{self.turn_count - 8} more)" if self.turn_count > 8 else ""
         return (f"{self.speaker_count} speaker{'s' if self.speaker_count != 1 else ''}: {who}; "
-                f"turns: {order}{more}")
+                f"turns: {order}{more}{_pitch_order(self.speakers)}")
+
+
+def _pitch_order(speakers: list[SpeakerSummary]) -> str:
+    """Speakers from lowest to highest voice, so 'who sounds lowest' needs no sorting."""
+    pitched = sorted((s for s in speakers if s.median_f0_hz is not None),
+                     key=lambda s: s.median_f0_hz)
+    if len(pitched) < 2:
+        return ""
+    ranked = ", ".join(f"{s.speaker} ({s.median_f0_hz:.0f} Hz)" for s in pitched)
+    position = {s.speaker: i for i, s in enumerate(speakers)}  # listed in order of first turn
+
+    def who(s: SpeakerSummary) -> str:
+        return f"{s.speaker}, the {ordinal(position[s.speaker])} to speak"
+
+    return (f"; voices from lowest to highest: {ranked}; lowest voice {who(pitched[0])}, "
+            f"highest voice {who(pitched[-1])}")
 
 
 @load_once
@@ -82,12 +98,13 @@ def voice_encoder() -> Any:
 
 
 @audio_tool(name="analyze_speakers", args=AnalyzeSpeakersArgs, output=SpeakerAnalysis,
-            version="1",
+            version="2",
             description="Speaker diarization: how many different people speak, who speaks "
                         "when (turns with start/end and speaker label), each speaker's talk "
-                        "time and typical pitch (median f0, Hz). Use for 'how many speakers', "
-                        "'who talks most', 'is it a dialogue', 'does a man or a woman speak "
-                        "first'.",
+                        "time and typical pitch (median f0, Hz), voices ranked from lowest to "
+                        "highest. Use for 'how many speakers', 'who talks most', 'is it a "
+                        "dialogue', 'does a man or a woman speak first', 'whose voice is "
+                        "lowest/highest'.",
             time_budget_s=90)
 def analyze_speakers(clip: Clip, args: AnalyzeSpeakersArgs) -> SpeakerAnalysis:
     pieces = speech_pieces(speech_segments(clip.samples))

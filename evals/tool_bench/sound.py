@@ -204,9 +204,10 @@ EVENTS_NOISY = ToolTask(
 
 # --- measure_loudness -----------------------------------------------------------------------
 
-def _steady_part(rng: np.random.Generator) -> np.ndarray:
-    """0.4-0.9 s of sound with sharp edges and no internal pause, at an RMS of 0.1."""
-    seconds = float(rng.uniform(0.4, 0.9))
+def _steady_part(rng: np.random.Generator, seconds: float | None = None) -> np.ndarray:
+    """0.4-0.9 s (or `seconds`) of sound with sharp edges and no internal pause, at an RMS
+    of 0.1."""
+    seconds = float(rng.uniform(0.4, 0.9)) if seconds is None else seconds
     kind = int(rng.integers(3))
     if kind == 0:
         part = synth.tone(float(rng.uniform(300, 2000)), seconds)
@@ -241,7 +242,20 @@ def make_loudest_cases(rng: np.random.Generator, n: int) -> list[Case]:
         parts[loud] = parts[loud] * 10 ** (boost / 20)
         audio, spans = _sequence(parts, rng)
         cases.append(Case(name=f"loudest-{i}-{loud + 1}of{len(parts)}-{boost:.0f}dB",
-                          audio=audio, truth={"span": spans[loud]}))
+                          audio=audio, truth={"span": spans[loud], "index": loud,
+                                              "count": len(parts)}))
+    return cases
+
+
+def make_length_cases(rng: np.random.Generator, n: int) -> list[Case]:
+    """1-4 steady sounds of 0.3-4 s, 0.5-1 s apart, each within +-6 dB of the others."""
+    cases = []
+    for i in range(n):
+        lengths = [round(float(rng.uniform(0.3, 4.0)), 2) for _ in range(int(rng.integers(1, 5)))]
+        parts = [_steady_part(rng, seconds) * 10 ** (float(rng.uniform(-6, 6)) / 20)
+                 for seconds in lengths]
+        audio, _ = _sequence(parts, rng)
+        cases.append(Case(name=f"lengths-{i}-{len(parts)}", audio=audio, truth=lengths))
     return cases
 
 
@@ -277,6 +291,18 @@ def make_half_cases(rng: np.random.Generator, n: int) -> list[Case]:
         cases.append(Case(name=f"halves-{i}-{louder}", audio=audio.astype(np.float32),
                           truth=louder))
     return cases
+
+
+def score_loudest_sound(output, truth: dict) -> float:
+    """1 when every sound is listed on its own and the loudest listed is the boosted one."""
+    levels = [s.lufs if s.lufs is not None else -99.0 for s in output.sounds]
+    return float(len(levels) == truth["count"] and int(np.argmax(levels)) == truth["index"])
+
+
+def score_lengths(output, truth: list[float]) -> float:
+    """1 when the sounds are listed one by one, each length within 0.1 s."""
+    found = [s.duration_s for s in output.sounds]
+    return float(len(found) == len(truth) and all(abs(a - b) <= 0.1 for a, b in zip(found, truth)))
 
 
 def score_half(output, truth: str) -> float:
@@ -368,6 +394,14 @@ LOUDEST = ToolTask(
     name="loudest of several sounds", tool="measure_loudness",
     metric="share whose loudest moment falls on the sound made 6-12 dB louder",
     make_cases=make_loudest_cases, score=score_loudest, goal=">= 0.9")
+LOUDEST_SOUND = ToolTask(
+    name="level of each sound", tool="measure_loudness",
+    metric="share with every sound listed and the 6-12 dB louder one loudest",
+    make_cases=make_loudest_cases, score=score_loudest_sound, goal=">= 0.9")
+SOUND_LENGTHS = ToolTask(
+    name="length of each sound", tool="measure_loudness",
+    metric="share with every sound listed and its length within 0.1 s",
+    make_cases=make_length_cases, score=score_lengths, goal=">= 0.9")
 LOUDER_HALF = ToolTask(
     name="louder half", tool="measure_loudness",
     metric="share with the 4-12 dB louder half right", make_cases=make_half_cases,
@@ -385,4 +419,5 @@ REFERENCE = ToolTask(
     make_cases=make_reference_cases, score=score_reference, goal="1.0")
 
 TASKS: list[ToolTask] = [TAG_PRESENCE, TAG_TIMELINE, EVENTS_CLEAN, EVENTS_NOISY,
-                         LOUDEST, LOUDER_HALF, SILENCES, SNR, REFERENCE]
+                         LOUDEST, LOUDEST_SOUND, SOUND_LENGTHS, LOUDER_HALF, SILENCES, SNR,
+                         REFERENCE]
