@@ -6,7 +6,9 @@ import pytest
 from langchain_core.messages import ToolMessage
 from pydantic import Field
 
+from audiorouter.tools.audio import resolve_clip
 from audiorouter.tools.base import ToolArgs, ToolFailure, ToolOutput, audio_tool, load_once
+from audiorouter.tools.cache import cache_key
 from conftest import sine
 
 
@@ -59,6 +61,17 @@ def test_results_are_cached_by_clip_args_and_version(monkeypatch):
     assert echo.execute(audio, {"factor": 3}).cached  # from disk
     monkeypatch.setattr(echo, "version", "2")
     assert not echo.execute(audio, {"factor": 3}).cached
+
+
+def test_a_stored_result_that_no_longer_parses_is_computed_again():
+    audio = (sine(550), 16_000)
+    first = echo.execute(audio, {"factor": 2})
+    key = cache_key(resolve_clip(audio).id, "echo", EchoArgs(factor=2).model_dump(mode="json"),
+                    echo.version)
+    echo.result_cache.put(key, '{"value": "not a number"}')  # e.g. an older build's schema
+    again = echo.execute(audio, {"factor": 2})
+    assert again.ok and not again.cached and again.value == first.value and calls == [2, 2]
+    assert echo.execute(audio, {"factor": 2}).cached  # and the good result replaced it
 
 
 def test_exceptions_become_failed_evidence():

@@ -133,6 +133,27 @@ def test_timeline_places_speech_before_drums():
 
 
 @pytest.mark.slow
+def test_each_sound_between_silences_is_named_in_order():
+    speech = synth.speak("Hello, how are you doing today?")
+    beep = synth.tone(1000.0, 1.0)
+    drums = synth.drum_loop(120, 1, np.random.default_rng(1))
+    audio = synth.concat([synth.silence(0.3), speech, synth.silence(0.8), beep,
+                          synth.silence(0.8), drums])
+    out = tag_sounds.execute((audio, 16000), {}, use_cache=False)
+    assert [s.start_s for s in out.sounds] == sorted(s.start_s for s in out.sounds)
+    first, second, *rest = out.sounds
+    assert "Speech" in first.labels and {"Sine wave", "Beep, bleep"} & set(second.labels)
+    assert rest and {"Drum kit", "Drum", "Percussion", "Music"} & set(rest[0].labels)
+    assert f"{len(out.sounds)} sounds between silences, in order: first" in out.summary
+
+
+@pytest.mark.slow
+def test_one_sound_is_not_named_again():
+    out = tag_sounds.execute((synth.tone(440.0, 2.0), 16000), {}, use_cache=False)
+    assert out.ok and out.sounds == [] and "between silences" not in out.summary
+
+
+@pytest.mark.slow
 def test_tiny_clip_is_padded_not_failed():
     out = tag_sounds.execute((np.full(50, 0.01, np.float32), 16000), {}, use_cache=False)
     assert out.ok and out.patches == 1 and len(out.labels) == 10

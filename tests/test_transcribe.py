@@ -45,13 +45,14 @@ def test_normalisation_makes_digits_and_number_words_agree() -> None:
 
 
 def test_describe_puts_the_words_first() -> None:
-    out = Transcript(text="Hello there.", language="en", language_probability=0.98,
+    out = Transcript(text="Hello there.", language="en", language_name="English",
+                     language_probability=0.98,
                      top_languages=[], word_count=2, words_per_minute=120.0,
                      speech_span=TimeSpan(start_s=0.2, end_s=1.2),
                      segments=[TranscriptSegment(start_s=0.0, end_s=1.4, text="Hello there.")],
                      model="base")
-    assert out.describe() == ('"Hello there." (language en 0.98; 2 words, 120 words per minute '
-                              'over the speech 0.2-1.2 s)')
+    assert out.describe() == ('"Hello there." (language English (en) 0.98; 2 words, 120 words '
+                              'per minute over the speech 0.2-1.2 s)')
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +94,8 @@ def test_detects_german() -> None:
     out = transcribe.execute((synth.speak(text, voice="espeak:de"), SR))
     assert out.ok, out
     assert out.language == "de" and out.top_languages[0].language == "de"
+    assert out.language_name == out.top_languages[0].name == "German"
+    assert "language German (de)" in out.summary
     assert "berlin" in normalize_words(out.text)
 
 

@@ -92,9 +92,8 @@ class AudioTool(StructuredTool):
         except Exception as exc:  # bad arguments or unusable audio: one failed piece of evidence
             return self._failure(exc, time.perf_counter() - start)
         key = cache_key(clip.id, self.name, parsed.model_dump(mode="json"), self.version)
-        if use_cache and (hit := self.result_cache.get(key)) is not None:
-            return self.output_model.model_validate_json(hit).model_copy(
-                update={"cached": True, "seconds": 0.0})
+        if use_cache and (cached := self._cached(key)) is not None:
+            return cached
         budget = self.time_budget_s if time_budget_s is None else time_budget_s
         try:
             output = self._run_with_budget(clip, parsed, budget)
@@ -107,6 +106,17 @@ class AudioTool(StructuredTool):
         if use_cache:
             self.result_cache.put(key, output.model_dump_json())
         return output
+
+    def _cached(self, key: str) -> ToolOutput | None:
+        """The stored result, or None when there is none or it no longer parses (written by
+        an older build of the tool): then the tool runs again and overwrites it."""
+        if (hit := self.result_cache.get(key)) is None:
+            return None
+        try:
+            output = self.output_model.model_validate_json(hit)
+        except ValidationError:
+            return None
+        return output.model_copy(update={"cached": True, "seconds": 0.0})
 
     def _run_with_budget(self, clip: Clip, args: ToolArgs, budget: float) -> ToolOutput:
         """The first run of each tool in a process imports libraries and loads models: those

@@ -3,10 +3,10 @@
 Loudness is ITU-R BS.1770 (pyloudnorm 0.2.0): integrated (gated) loudness in LUFS and the
 momentary loudness of 400 ms blocks every 100 ms, which gives the loudest and quietest
 moments and a loudness curve. Silences and the background level come from 20 ms frame
-levels; the sounds are the stretches between those silences, each with its own integrated
-loudness, so "which of the four is quietest" and "how long is the beep" are read off one
-list instead of joined from onsets and a loudness curve. The SNR is the clip's power above that background over the background, the same
-definition `evals.synth.mix` uses. Clipping is read from the original samples before
+levels (`tools.levels`); the sounds are the stretches between those silences, each with its
+own integrated loudness, so "which of the four is quietest" and "how long is the beep" are
+read off one list instead of joined from onsets and a loudness curve. The SNR is the clip's
+power above that background over the background, the same definition `evals.synth.mix` uses. Clipping is read from the original samples before
 resampling (`Clip.clipped_fraction`, `Clip.original_peak`).
 """
 
@@ -17,24 +17,12 @@ from pydantic import BaseModel, Field
 
 from .audio import SAMPLE_RATE, Clip
 from .base import ToolArgs, ToolOutput, audio_tool, ordinal
-from .dsp import MAX_ITEMS, FLOOR_DB, Segment, frames, mask_segments, power_db, segment
+from .dsp import MAX_ITEMS, FLOOR_DB, Segment, power_db, segment
+from .levels import MIN_SILENCE_S, SILENCE_BELOW_DB, frame_levels, silence_spans, sound_spans
 
 BLOCK_S, BLOCK_STEP_S = 0.4, 0.1  # BS.1770 momentary blocks, 75% overlap
 GATE_LUFS = -70.0  # BS.1770 absolute gate: quieter blocks count as silence
-FRAME, FRAME_HOP = 320, 160  # 20 ms frames every 10 ms for silence and background
-FRAME_S = FRAME_HOP / SAMPLE_RATE
-# Frames quieter than this are silent whatever the rest of the clip does.
-DIGITAL_SILENCE_DBFS = -70.0
-# The background: frames near the 5th-percentile level; below -90 dBFS there is none.
-BACKGROUND_PERCENTILE, BACKGROUND_WIDTH_DB, NO_BACKGROUND_DBFS = 5, 3.0, -90.0
-# Frame levels spread less than this (90th - 5th percentile): one steady sound, no SNR.
-STEADY_SPREAD_DB = 5.0
-# Where the louder frames stand this far above the background, frames within the margin of
-# it are background noise alone, i.e. silence between sounds in a noisy recording.
-FOREGROUND_DB, NOISE_MARGIN_DB = 15.0, 6.0
 CLIPPING_FRACTION = 1e-4
-# Sounds shorter than this (a click between silences) are not listed.
-MIN_SOUND_S = 0.05
 # Sounds spelled out in the summary; the output's list keeps up to MAX_ITEMS.
 DESCRIBED_SOUNDS = 8
 
@@ -45,12 +33,12 @@ class MeasureLoudnessArgs(ToolArgs):
     hop_s: float = Field(0.5, ge=0.1, le=10.0,
                          description="step of the loudness-over-time list, seconds (raised "
                                      "so the list has at most 50 points)")
-    silence_below_db: float = Field(40.0, ge=10.0, le=90.0,
+    silence_below_db: float = Field(SILENCE_BELOW_DB, ge=10.0, le=90.0,
                                     description="a 20 ms frame is silent when it is this many "
                                                 "dB below the loudest frame (or under -70 dBFS, "
                                                 "or within 6 dB of a background noise the "
                                                 "sounds stand 15 dB above)")
-    min_silence_s: float = Field(0.3, ge=0.05, le=10.0,
+    min_silence_s: float = Field(MIN_SILENCE_S, ge=0.05, le=10.0,
                                  description="shortest silence reported, seconds")
 
 
@@ -134,11 +122,7 @@ def _describe_sounds(sounds: list[Sound]) -> str:
     return text
 
 
-def sounds_between(x: np.ndarray, silent: np.ndarray, min_silence_s: float,
-                   duration: float) -> list[Sound]:
-    """The non-silent stretches (pauses shorter than `min_silence_s` bridged), with their LUFS."""
-    spans = mask_segments(~silent, FRAME_S, frame_s=FRAME / SAMPLE_RATE,
-                          max_gap_s=min_silence_s, min_duration_s=MIN_SOUND_S, total_s=duration)
+def sounds_with_levels(x: np.ndarray, spans: list[tuple[float, float]]) -> list[Sound]:
     out = []
     for start, end in spans[:MAX_ITEMS]:
         lufs = block_loudness(x[int(start * SAMPLE_RATE):int(end * SAMPLE_RATE)])[0]
@@ -179,27 +163,6 @@ def loudness_curve(blocks: np.ndarray, hop_s: float, duration: float) -> tuple[f
                                           for i in range(0, len(blocks), step)]
 
 
-def background(frame_power: np.ndarray, total_power: float) -> tuple[float | None, float | None]:
-    """(background level dBFS, SNR dB) from the quietest 20 ms frames.
-
-    The background is the mean power of the frames within 3 dB of the 5th-percentile
-    level (measured on speech, drum hits, beeps and music mixed with white and recorded
-    noise at 0-30 dB: within 1.5 dB on average). The SNR is (clip power - background) /
-    background, so it needs the foreground to pause for a twentieth of the clip; a clip
-    whose level hardly changes (a steady tone, noise alone) has no separate background.
-    """
-    db = power_db(frame_power)
-    low = np.percentile(db, BACKGROUND_PERCENTILE)
-    noise = float(np.mean(frame_power[db <= low + BACKGROUND_WIDTH_DB]))
-    level = float(power_db(noise))
-    if level < NO_BACKGROUND_DBFS:
-        return None, None
-    if np.percentile(db, 90) - low < STEADY_SPREAD_DB:
-        return round(level, 1), None
-    snr = float(power_db(max(total_power - noise, 1e-30) / noise))
-    return round(level, 1), round(snr, 1)
-
-
 @audio_tool(name="measure_loudness", args=MeasureLoudnessArgs, output=Loudness, version="2",
             description="Loudness and levels: integrated loudness (LUFS, BS.1770), each "
                         "sound between silences with its start, end, length and loudness "
@@ -214,23 +177,17 @@ def measure_loudness(clip: Clip, args: MeasureLoudnessArgs) -> Loudness:
     half = len(x) // 2
     first, second = (block_loudness(x[:half])[0], block_loudness(x[half:])[0]) if half else (None, None)
     hop, curve = loudness_curve(blocks, args.hop_s, clip.duration)
-    power = np.mean(np.square(frames(x.astype(np.float64), FRAME, FRAME_HOP)), axis=1)
-    db = power_db(power)
-    level, snr = background(power, float(np.mean(np.square(x, dtype=np.float64))))
-    silent = (db < DIGITAL_SILENCE_DBFS) | (db < db.max() - args.silence_below_db)
-    if level is not None and np.percentile(db, 90) - level >= FOREGROUND_DB:
-        silent |= db < level + NOISE_MARGIN_DB  # background noise alone counts as silence
-    spans = mask_segments(silent, FRAME_S, frame_s=FRAME / SAMPLE_RATE,
-                          min_duration_s=args.min_silence_s, total_s=clip.duration)
+    levels = frame_levels(x, args.silence_below_db)
+    spans = silence_spans(levels, args.min_silence_s)
     peak = float(power_db(clip.original_peak ** 2)) if clip.original_peak > 0 else FLOOR_DB
     return Loudness(integrated_lufs=integrated, first_half_lufs=first, second_half_lufs=second,
                     loudest=_point(blocks, int(np.argmax(blocks)), clip.duration),
                     quietest=_point(blocks, int(np.argmin(blocks)), clip.duration),
-                    sounds=sounds_between(x, silent, args.min_silence_s, clip.duration)
+                    sounds=sounds_with_levels(x, sound_spans(levels, args.min_silence_s))
                     if integrated is not None else [],
                     over_time=curve, hop_s=hop,
                     silences=[segment(s, e) for s, e in spans[:MAX_ITEMS]],
                     silent_s=round(sum(e - s for s, e in spans), 2),
-                    background_dbfs=level, snr_db=snr, peak_dbfs=round(peak, 2),
+                    background_dbfs=levels.background_dbfs, snr_db=levels.snr_db, peak_dbfs=round(peak, 2),
                     clipped_fraction=round(clip.clipped_fraction, 5),
                     clipping=clip.clipped_fraction >= CLIPPING_FRACTION)

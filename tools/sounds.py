@@ -29,8 +29,9 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from .audio import SAMPLE_RATE, Clip
-from .base import ToolArgs, ToolOutput, audio_tool, load_once
+from .base import ToolArgs, ToolOutput, audio_tool, load_once, ordinal
 from .dsp import Segment, frames, magnitude_spectrum, mask_segments, mel_filterbank, segment
+from .levels import frame_levels, sound_spans
 from .models import YAMNET, resolve_model
 
 WIN, HOP, N_FFT, N_MELS = 400, 160, 512, 64
@@ -63,7 +64,15 @@ class SoundLabel(BaseModel):
     segments: list[Segment] = Field(description="where the label is present (merged steps)")
 
 
+class NamedSound(Segment):
+    labels: list[str] = Field(description="its likeliest labels (Silence left out), best first")
+    score: float = Field(description="mean score of the first label over the sound, 0-1")
+
+
 SUMMARY_LABELS = 5
+# Sounds between silences named one by one (YAMNet run on each alone), and how many of
+# them the summary spells out.
+MAX_NAMED_SOUNDS, DESCRIBED_SOUNDS, LABELS_PER_SOUND = 20, 8, 2
 
 
 class SoundTags(ToolOutput):
@@ -71,6 +80,10 @@ class SoundTags(ToolOutput):
     ranked_by: str = Field(description="'max' or 'mean' score")
     threshold: float = Field(description="presence threshold used for the segments")
     patches: int = Field(description="number of 0.96 s analysis patches (one every 0.48 s)")
+    sounds: list[NamedSound] = Field(
+        default_factory=list,
+        description=f"when silences part the clip into several sounds: each one in order "
+                    f"with its own labels (first {MAX_NAMED_SOUNDS})")
 
     def describe(self) -> str:
         """At most `SUMMARY_LABELS` labels with their score and first spans: prompts stay short."""
@@ -84,7 +97,16 @@ class SoundTags(ToolOutput):
         if not parts:
             best = self.labels[0]
             return f"no sound label reaches {self.threshold:.2f} (best: {best.label} {best.max:.2f})"
-        return "; ".join(parts[:SUMMARY_LABELS])
+        return "; ".join(parts[:SUMMARY_LABELS]) + _describe_sounds(self.sounds)
+
+
+def _describe_sounds(sounds: list[NamedSound]) -> str:
+    if not sounds:
+        return ""
+    named = "; ".join(f"{ordinal(i)} {s.start_s:.1f}-{s.end_s:.1f} s {' / '.join(s.labels)}"
+                      for i, s in enumerate(sounds[:DESCRIBED_SOUNDS]))
+    more = f"; +{len(sounds) - DESCRIBED_SOUNDS} more" if len(sounds) > DESCRIBED_SOUNDS else ""
+    return f". {len(sounds)} sounds between silences, in order: {named}{more}"
 
 
 @load_once
@@ -201,12 +223,13 @@ def label_segments(present: np.ndarray, duration: float) -> list[tuple[float, fl
             for s, e in spans if s == 0 or s + half < duration]
 
 
-@audio_tool(name="tag_sounds", args=TagSoundsArgs, output=SoundTags, version="2",
+@audio_tool(name="tag_sounds", args=TagSoundsArgs, output=SoundTags, version="3",
             description="Sound event tagging with YAMNet (AudioSet, 521 classes): the top "
                         "labels (speech, music, instruments, animals, vehicles, alarms, "
                         "noise, silence...) with scores and the time spans where each is "
-                        "present. Use for 'what sounds are heard', 'is there X', 'when does "
-                        "X happen'.",
+                        "present, and each sound between silences named in order. Use for "
+                        "'what sounds are heard', 'is there X', 'when does X happen', 'which "
+                        "sound comes first/last'.",
             time_budget_s=20)
 def tag_sounds(clip: Clip, args: TagSoundsArgs) -> SoundTags:
     _, names, _ = load_yamnet()
@@ -222,4 +245,21 @@ def tag_sounds(clip: Clip, args: TagSoundsArgs) -> SoundTags:
                                  present_s=round(sum(e - s for s, e in spans), 2),
                                  segments=[segment(s, e) for s, e in spans[:MAX_SEGMENTS_PER_LABEL]]))
     return SoundTags(labels=labels, ranked_by=args.rank_by, threshold=args.threshold,
-                     patches=len(scores))
+                     patches=len(scores), sounds=name_sounds(clip.samples, names))
+
+
+def name_sounds(samples: np.ndarray, names: list[str]) -> list[NamedSound]:
+    """Each sound between silences tagged on its own (so a neighbour cannot lend it a label),
+    when there are at least two; one sound is the whole clip's tags again."""
+    spans = sound_spans(frame_levels(samples))
+    if len(spans) < 2:
+        return []
+    silence = names.index("Silence")
+    out = []
+    for start, end in spans[:MAX_NAMED_SOUNDS]:
+        mean = patch_scores(samples[int(start * SAMPLE_RATE):int(end * SAMPLE_RATE)]).mean(axis=0)
+        mean[silence] = -1.0  # short sounds are padded with silence to a whole patch
+        best = np.argsort(-mean)[:LABELS_PER_SOUND]
+        out.append(NamedSound(**segment(start, end).model_dump(),
+                              labels=[names[k] for k in best], score=round(float(mean[best[0]]), 3)))
+    return out

@@ -3,6 +3,7 @@ CPU)."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -32,6 +33,7 @@ class TranscribeArgs(ToolArgs):
 
 class LanguageGuess(BaseModel):
     language: str = Field(description="ISO 639-1 code")
+    name: str = Field(description="the language's English name")
     probability: float = Field(description="Whisper's probability for it, 0-1")
 
 
@@ -42,6 +44,7 @@ class TranscriptSegment(TimeSpan):
 class Transcript(ToolOutput):
     text: str = Field(description=f"the transcript (first {MAX_TEXT_CHARS} characters)")
     language: str | None = Field(description="spoken language, ISO 639-1 (None: no speech)")
+    language_name: str | None = Field(None, description="its English name, e.g. 'Swedish'")
     language_probability: float = Field(description="confidence in the language, 0-1")
     top_languages: list[LanguageGuess] = Field(description="the likeliest languages (up to 3)")
     word_count: int = Field(description="number of words in the transcript")
@@ -55,11 +58,20 @@ class Transcript(ToolOutput):
         if not self.word_count:
             return f"no speech transcribed (Whisper {self.model})"
         text = self.text if len(self.text) <= 400 else self.text[:400].rsplit(" ", 1)[0] + " ..."
-        others = ", ".join(f"{g.language} {g.probability:.2f}" for g in self.top_languages[1:])
+        others = ", ".join(f"{g.name} {g.probability:.2f}" for g in self.top_languages[1:])
         alt = f"; also {others}" if others and self.language_probability < 0.9 else ""
-        return (f'"{text}" (language {self.language} {self.language_probability:.2f}{alt}; '
+        language = f"{self.language_name or self.language} ({self.language})"
+        return (f'"{text}" (language {language} {self.language_probability:.2f}{alt}; '
                 f"{self.word_count} words, {self.words_per_minute:.0f} words per minute over "
                 f"the speech {self.speech_span.start_s:.1f}-{self.speech_span.end_s:.1f} s)")
+
+
+@cache
+def language_name(code: str) -> str:
+    """'Swedish' for 'sv': a small reasoner matches names to answer options, not codes."""
+    from transformers.models.whisper.tokenization_whisper import LANGUAGES
+
+    return LANGUAGES.get(code, code).title()
 
 
 @load_once
@@ -70,7 +82,7 @@ def whisper_model(name: str) -> Any:
     return WhisperModel(str(resolve_model(_MODELS[name])), device="cpu", compute_type="int8")
 
 
-@audio_tool(name="transcribe", args=TranscribeArgs, output=Transcript, version="2",
+@audio_tool(name="transcribe", args=TranscribeArgs, output=Transcript, version="3",
             description="Speech recognition (Whisper): the words spoken, with timed phrases, "
                         "the spoken language with its probability, word count and speaking "
                         "rate (words per minute). Use for what is said, which language, how many words, numbers "
@@ -99,8 +111,10 @@ def transcribe(clip: Clip, args: TranscribeArgs) -> Transcript:
     guesses = sorted(info.all_language_probs or [(info.language, info.language_probability)],
                      key=lambda lp: -lp[1])[:3]
     return Transcript(text=text[:MAX_TEXT_CHARS], language=info.language,
+                      language_name=language_name(info.language),
                       language_probability=round(info.language_probability, 3),
-                      top_languages=[LanguageGuess(language=lang, probability=round(p, 3))
+                      top_languages=[LanguageGuess(language=lang, name=language_name(lang),
+                                                   probability=round(p, 3))
                                      for lang, p in guesses],
                       word_count=words, words_per_minute=round(words / minutes, 1),
                       speech_span=spoken, segments=segments[:MAX_ITEMS], model=args.model)

@@ -144,6 +144,19 @@ def score_timeline(output, truth: dict) -> float:
     return float(np.mean(right))
 
 
+def score_named_sounds(output, truth: dict) -> float:
+    """Share of kinds, in order, named by the first sound that starts inside their span
+    (drums may also be named Music or Musical instrument, which cover them in AudioSet)."""
+    right = []
+    for kind, (start, end) in truth["present"].items():
+        labels = _music_labels() if kind == "music" else SOUND_LABELS[kind]
+        if kind == "drums":
+            labels = labels | {"Music", "Musical instrument"}
+        inside = [s for s in output.sounds if start - 0.2 <= s.start_s <= end]
+        right.append(bool(inside) and bool(labels & set(inside[0].labels)))
+    return float(np.mean(right))
+
+
 def _iou(spans: list[tuple[float, float]], span: tuple[float, float]) -> float:
     """Intersection over union of a union of spans and one span, on a 10 ms grid."""
     size = int(100 * max([span[1], *(e for _, e in spans)])) + 1
@@ -162,6 +175,11 @@ TAG_TIMELINE = ToolTask(
     name="sound timeline in sequences", tool="tag_sounds",
     metric="share of present kinds whose timeline has IoU >= 0.5 with the true span",
     make_cases=make_sound_cases, score=score_timeline, goal=">= 0.8")
+
+TAG_EACH_SOUND = ToolTask(
+    name="each sound named, in order", tool="tag_sounds",
+    metric="share of kinds whose first sound between silences carries one of their labels",
+    make_cases=make_sound_cases, score=score_named_sounds, goal=">= 0.8")
 
 
 # --- count_events ---------------------------------------------------------------------------
@@ -418,6 +436,6 @@ REFERENCE = ToolTask(
     metric="share with clipping flagged right and LUFS within 0.5 LU of BS.1770",
     make_cases=make_reference_cases, score=score_reference, goal="1.0")
 
-TASKS: list[ToolTask] = [TAG_PRESENCE, TAG_TIMELINE, EVENTS_CLEAN, EVENTS_NOISY,
+TASKS: list[ToolTask] = [TAG_PRESENCE, TAG_TIMELINE, TAG_EACH_SOUND, EVENTS_CLEAN, EVENTS_NOISY,
                          LOUDEST, LOUDEST_SOUND, SOUND_LENGTHS, LOUDER_HALF, SILENCES, SNR,
                          REFERENCE]
