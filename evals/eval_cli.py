@@ -33,6 +33,7 @@ def eval_command(
     tool calls and time per stage, MMAU-format predictions, a markdown report and plots."""
     from audiorouter.agent.defaults import GGUF_MODELS
     from audiorouter.agent.reasoners import CascadeReasoner
+    from audiorouter.tools.registry import tool_versions
 
     from .datasets import load_items
     from .report import write_report
@@ -45,7 +46,7 @@ def eval_command(
     model = GGUF_MODELS.get(reasoner, reasoner)
     # What the results depend on: resuming under other values is refused. A checkpoint only
     # shapes the learned router's records, so a first run without one can add it later.
-    setup = {"dataset": str(dataset.resolve()), "random seed": str(seed),
+    setup = {"dataset": str(dataset.resolve()), "random seed": str(seed), "tools": tool_versions(),
              **({"learned checkpoint": str(checkpoint.resolve())} if checkpoint else {})}
     try:
         items = load_items(dataset)[:limit]

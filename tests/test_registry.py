@@ -34,3 +34,11 @@ def test_unknown_tool_names_the_known_ones():
 def test_get_tools_keeps_registry_order():
     picked = get_tools(["audio_info", tool_names()[0]])
     assert [t.name for t in picked] == [n for n in tool_names() if n in {"audio_info", tool_names()[0]}]
+
+
+def test_tool_versions_name_every_tool_in_order():
+    from audiorouter.tools.registry import tool_versions
+
+    listed = [entry.split(" ") for entry in tool_versions().split(", ")]
+    assert [name for name, _ in listed] == tool_names()
+    assert all(version == get_tool(name).version for name, version in listed)

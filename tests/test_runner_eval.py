@@ -265,6 +265,7 @@ def test_eval_command(tmp_path):
     from typer.testing import CliRunner
 
     from audiorouter.evals.eval_cli import eval_command
+    from audiorouter.tools.registry import tool_versions
 
     app = typer.Typer()
     app.command("eval")(eval_command)
@@ -276,5 +277,11 @@ def test_eval_command(tmp_path):
     assert result.exit_code == 0, result.output
     assert "oracle" in result.output and (out / "report.md").exists()
     assert len(_lines(out / "predictions-random.jsonl")) == 2
+    assert f"- tools: {tool_versions()}" in (out / "report.md").read_text()
+    setup = out / "setup.json"  # results made by other tool versions are not resumed into
+    setup.write_text(json.dumps({**json.loads(setup.read_text()), "tools": "transcribe 0"}))
+    clash = CliRunner().invoke(app, ["eval", "--dataset", str(path), "--routers", "none",
+                                     "--reasoner", "smollm2-135m-instruct", "--out", str(out)])
+    assert clash.exit_code == 2 and "another setup" in clash.output
     missing = CliRunner().invoke(app, ["eval", "--dataset", str(tmp_path / "none.json"), "--out", str(out)])
     assert missing.exit_code == 2 and "no dataset file" in missing.output

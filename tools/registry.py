@@ -37,6 +37,12 @@ def tool_names() -> list[str]:
     return [tool.name for tool in TOOLS]
 
 
+def tool_versions() -> str:
+    """'transcribe 3, detect_speech 1, ...': what a tool's output depends on besides the audio,
+    so results can say which tools made them."""
+    return ", ".join(f"{tool.name} {tool.version}" for tool in TOOLS)
+
+
 def get_tool(name: str) -> AudioTool:
     try:
         return _BY_NAME[name]
