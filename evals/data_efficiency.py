@@ -25,6 +25,7 @@ import tyro
 from audiorouter.agent.defaults import default_reasoner
 from audiorouter.agent.policy import LearnedRouter
 from audiorouter.agent.routing import AllToolsRouter, NoToolsRouter
+from audiorouter.tools.registry import tool_versions
 from audiorouter.training.train_router import Args as TrainArgs
 from audiorouter.training.train_router import main as train
 
@@ -76,7 +77,8 @@ def run(config: Config) -> dict:
     reasoner = default_reasoner(config.reasoner)
     items = load_items(config.test)[:config.test_limit]
     evaluation = evaluate(items, routers, reasoner, out / "eval", oracle=True,
-                          setup={"dataset": str(Path(config.test).resolve())}, progress=True)
+                          setup={"dataset": str(Path(config.test).resolve()), "tools": tool_versions()},
+                          progress=True)
     results = summarise(evaluation.records, runs)
     results["wall_s"] = evaluation.wall_s
     (out / "results.json").write_text(json.dumps(results, indent=1))

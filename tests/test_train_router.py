@@ -7,6 +7,7 @@ import torch
 from audiorouter.agent.policy import LearnedRouter, load_router_checkpoint
 from audiorouter.tools import load_audio, tool_names
 from audiorouter.training import train_router
+from audiorouter.tools.registry import tool_versions
 from audiorouter.training.train_router import Args, batches
 
 pytestmark = pytest.mark.slow
@@ -60,7 +61,7 @@ def test_training_writes_a_router_the_graph_loads_and_a_dev_evaluation(bench, tm
     assert set(route.tools) <= set(tool_names()) and len(route.scores) == len(tool_names())
 
 
-def test_an_interrupted_run_resumes_where_its_state_was_saved(bench, tmp_path, monkeypatch):
+def test_an_interrupted_run_resumes_where_its_state_was_saved(bench, tmp_path, monkeypatch, capsys):
     real_collect = train_router.collect
     seen = []
 
@@ -75,10 +76,14 @@ def test_an_interrupted_run_resumes_where_its_state_was_saved(bench, tmp_path, m
         train_router.main(_args(bench, tmp_path, epochs=2, dev_items=0))
     state = torch.load(tmp_path / "state.pt", weights_only=False)
     assert state["batch"] == 3 and not (tmp_path / "router.pt").exists()
+    assert state["tools"] == tool_versions()
     monkeypatch.setattr(train_router, "collect", real_collect)
+    monkeypatch.setattr(train_router, "tool_versions", lambda: "transcribe 99")
     train_router.main(_args(bench, tmp_path, epochs=2, dev_items=0))
     assert [int(r["batch"]) for r in _rows(tmp_path)] == [0, 1, 2, 3]
     assert torch.load(tmp_path / "state.pt", weights_only=False)["batch"] == 4
+    assert "other tool versions" in capsys.readouterr().err
+    assert load_router_checkpoint(tmp_path / "router.pt").metadata["tools"] == "transcribe 99"
 
 
 def test_ppo_trains_with_a_critic(bench, tmp_path):

@@ -32,6 +32,7 @@ from tqdm import tqdm
 import audiorouter.envs  # noqa: F401  (registers AudioRouter-v0)
 from audiorouter.agent.policy import policy_network, save_router
 from audiorouter.envs import default_dataset
+from audiorouter.tools.registry import tool_versions
 from audiorouter.training.algorithms import (clipped_policy_loss, group_advantages, log_prob,
                                              tool_distribution, value_network)
 
@@ -209,6 +210,10 @@ def main(args: Args) -> dict:
         if state["args"] != asdict(args):
             changed = {k: (state["args"].get(k), v) for k, v in asdict(args).items() if state["args"].get(k) != v}
             print(f"resuming {run_dir} with changed arguments {changed}", file=sys.stderr)
+        if state.get("tools", tool_versions()) != tool_versions():
+            print(f"resuming {run_dir} with other tool versions ({state['tools']} then, "
+                  f"{tool_versions()} now): the rewards before and after differ in kind; "
+                  "a fresh --run-dir keeps the run clean", file=sys.stderr)
         policy.load_state_dict(state["policy"])
         if critic is not None and state.get("critic"):
             critic.load_state_dict(state["critic"])
@@ -238,7 +243,8 @@ def main(args: Args) -> dict:
     metadata = {"algorithm": args.algorithm, "trained_on": Path(dataset).name, "num_items": len(episodes),
                 "items": [e.id for e in episodes],
                 "reward": args.reward, "cost_per_call": args.cost_per_call, "seed": args.seed,
-                "reasoner": env.unwrapped.reasoner.name, "batches": len(plan)}
+                "reasoner": env.unwrapped.reasoner.name, "tools": tool_versions(),
+                "batches": len(plan)}
     result: dict = {"router": str(run_dir / "router.pt"), "metadata": metadata}
     dev_path = args.dev_dataset or str(Path(dataset).with_name("dev.json"))
     if args.dev_items != 0 and Path(dev_path).is_file():
@@ -288,7 +294,7 @@ def _save_state(path: Path, next_batch: int, policy, critic, optimizer, args: Ar
     torch.save({"batch": next_batch, "policy": policy.state_dict(),
                 "critic": critic.state_dict() if critic is not None else None,
                 "optimizer": optimizer.state_dict(), "torch_rng": torch.get_rng_state(),
-                "args": asdict(args)}, tmp)
+                "args": asdict(args), "tools": tool_versions()}, tmp)
     tmp.replace(path)
 
 
