@@ -105,7 +105,7 @@ def transcribe(clip: Clip, args: TranscribeArgs) -> Transcript:
     text = " ".join(s.text for s in segments)
     words = len(text.split())
     # The rate's clock is the VAD's speech span: Whisper's timestamps start at 0 and run
-    # into the silence around the speech (113 instead of 131 wpm on a 6.8 s sentence).
+    # into the silence around the speech (113, not 133 wpm, on a 6.8 s sentence read at 131).
     spoken = span(speech[0][0], speech[-1][1])
     minutes = max(spoken.end_s - spoken.start_s, 0.5) / 60
     guesses = sorted(info.all_language_probs or [(info.language, info.language_probability)],
