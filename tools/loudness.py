@@ -6,8 +6,9 @@ moments and a loudness curve. Silences and the background level come from 20 ms 
 levels (`tools.levels`); the sounds are the stretches between those silences, each with its
 own integrated loudness, so "which of the four is quietest" and "how long is the beep" are
 read off one list instead of joined from onsets and a loudness curve. The SNR is the clip's
-power above that background over the background, the same definition `evals.synth.mix` uses. Clipping is read from the original samples before
-resampling (`Clip.clipped_fraction`, `Clip.original_peak`).
+power above that background over the background, the same definition `evals.synth.mix` uses.
+Clipping is read from the original samples before resampling (`Clip.clipped_fraction`,
+`Clip.original_peak`).
 """
 
 from __future__ import annotations
@@ -107,7 +108,8 @@ def _describe_sounds(sounds: list[Sound]) -> str:
     """Each sound's span, length and level in order, then which is loudest and quietest."""
     if len(sounds) == 1:
         s = sounds[0]
-        return f"one sound {s.start_s:.2f}-{s.end_s:.2f} s ({s.duration_s:.2f} s long, {_fmt(s.lufs)} LUFS)"
+        return (f"one sound {s.start_s:.2f}-{s.end_s:.2f} s ({s.duration_s:.2f} s long, "
+                f"{_fmt(s.lufs)} LUFS)")
     listed = "; ".join(f"{ordinal(i)} {s.start_s:.2f}-{s.end_s:.2f} s ({s.duration_s:.2f} s, "
                        f"{_fmt(s.lufs)} LUFS)" for i, s in enumerate(sounds[:DESCRIBED_SOUNDS]))
     more = f"; +{len(sounds) - DESCRIBED_SOUNDS} more" if len(sounds) > DESCRIBED_SOUNDS else ""
@@ -123,6 +125,7 @@ def _describe_sounds(sounds: list[Sound]) -> str:
 
 
 def sounds_with_levels(x: np.ndarray, spans: list[tuple[float, float]]) -> list[Sound]:
+    """Each sound's own integrated loudness, so levels compare sound against sound."""
     out = []
     for start, end in spans[:MAX_ITEMS]:
         lufs = block_loudness(x[int(start * SAMPLE_RATE):int(end * SAMPLE_RATE)])[0]
