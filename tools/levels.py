@@ -35,9 +35,8 @@ MIN_SOUND_S = 0.05
 
 @dataclass(frozen=True)
 class FrameLevels:
-    """A clip's 20 ms frame levels, its background and which frames are silent."""
+    """Which of a clip's 20 ms frames are silent, and its background."""
 
-    db: np.ndarray
     silent: np.ndarray
     background_dbfs: float | None
     snr_db: float | None
@@ -52,7 +51,7 @@ def frame_levels(x: np.ndarray, silence_below_db: float = SILENCE_BELOW_DB) -> F
     silent = (db < DIGITAL_SILENCE_DBFS) | (db < db.max() - silence_below_db)
     if level is not None and np.percentile(db, 90) - level >= FOREGROUND_DB:
         silent |= db < level + NOISE_MARGIN_DB  # background noise alone counts as silence
-    return FrameLevels(db, silent, level, snr, len(x) / SAMPLE_RATE)
+    return FrameLevels(silent, level, snr, len(x) / SAMPLE_RATE)
 
 
 def background(frame_power: np.ndarray, total_power: float) -> tuple[float | None, float | None]:

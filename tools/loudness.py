@@ -191,6 +191,7 @@ def measure_loudness(clip: Clip, args: MeasureLoudnessArgs) -> Loudness:
                     over_time=curve, hop_s=hop,
                     silences=[segment(s, e) for s, e in spans[:MAX_ITEMS]],
                     silent_s=round(sum(e - s for s, e in spans), 2),
-                    background_dbfs=levels.background_dbfs, snr_db=levels.snr_db, peak_dbfs=round(peak, 2),
+                    background_dbfs=levels.background_dbfs, snr_db=levels.snr_db,
+                    peak_dbfs=round(peak, 2),
                     clipped_fraction=round(clip.clipped_fraction, 5),
                     clipping=clip.clipped_fraction >= CLIPPING_FRACTION)

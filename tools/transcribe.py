@@ -85,8 +85,8 @@ def whisper_model(name: str) -> Any:
 @audio_tool(name="transcribe", args=TranscribeArgs, output=Transcript, version="3",
             description="Speech recognition (Whisper): the words spoken, with timed phrases, "
                         "the spoken language with its probability, word count and speaking "
-                        "rate (words per minute). Use for what is said, which language, how many words, numbers "
-                        "or names spoken.",
+                        "rate (words per minute). Use for what is said, which language, how "
+                        "many words, numbers or names spoken.",
             time_budget_s=180)
 def transcribe(clip: Clip, args: TranscribeArgs) -> Transcript:
     if args.model == "tiny.en" and args.language not in (None, "en"):
