@@ -74,7 +74,7 @@ class AudioRouterEnv(gym.Env[np.ndarray, np.ndarray]):
 
     ``reset`` returns ``{"item", "index", "group"}``. ``step`` returns the answer (``answer``,
     ``choice``, ``probabilities``), ``correct``, ``p_right``, ``tools_used``, ``evidence`` (each
-    tool's ``{tool, ok, summary}``), the no-tool ``baseline`` (``correct``, ``p_right``),
+    tool's ``{tool, ok, summary, error}``), the no-tool ``baseline`` (``correct``, ``p_right``),
     ``cost``, ``item`` and ``error`` (a failing tool or reasoner degrades the answer; it never
     ends a training run).
 
@@ -96,7 +96,8 @@ class AudioRouterEnv(gym.Env[np.ndarray, np.ndarray]):
       with the env's seeded generator. ``env.unwrapped.episodes`` lists them.
 
     Tool results and cascade-reasoner answers are cached on disk, and outcomes in memory, so a
-    repeated (item, route) is a lookup.
+    repeated (item, route) is a lookup; an outcome with a failed tool or reasoner is played
+    again (a timeout under load may not recur). Item ids must be unique.
 
     ## Version History
 
@@ -165,7 +166,8 @@ class AudioRouterEnv(gym.Env[np.ndarray, np.ndarray]):
         return tuple(t for t, b in zip(self.tools, bits) if b)
 
     def play(self, episode: Episode, tools: Sequence[str]) -> tuple[Outcome, dict]:
-        """Answer ``episode`` through the graph with exactly ``tools`` (memoised per process)."""
+        """Answer ``episode`` through the graph with exactly ``tools`` (memoised per process,
+        unless a tool or the reasoner failed)."""
         key = (episode.id, tuple(tools))
         if key not in self._outcomes:
             self._router.tools = list(tools)
@@ -181,8 +183,10 @@ class AudioRouterEnv(gym.Env[np.ndarray, np.ndarray]):
             info = {"answer": out.get("answer", ""), "choice": out.get("choice"),
                     "probabilities": probs, "correct": outcome.correct, "p_right": p_right,
                     "tools_used": list(tools), "error": out.get("error"),
-                    "evidence": [{"tool": e["tool"], "ok": e["ok"], "summary": e.get("summary", "")}
-                                 for e in evidence]}
+                    "evidence": [{"tool": e["tool"], "ok": e["ok"], "summary": e.get("summary", ""),
+                                  "error": e.get("error")} for e in evidence]}
+            if info["error"] or not all(e["ok"] for e in info["evidence"]):
+                return outcome, info  # a failure may pass (a timeout under load): try it again next time
             self._outcomes[key] = (outcome, info)
         return self._outcomes[key]
 

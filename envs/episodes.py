@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -64,7 +65,7 @@ def default_dataset() -> Path:
 def load_episodes(source: str | os.PathLike | Iterable[dict] | None = None) -> list[Episode]:
     """Episodes from a dataset file (default `default_dataset`) or from item dicts."""
     if source is not None and not isinstance(source, (str, os.PathLike)):
-        return [Episode.from_record(dict(r)) for r in source]
+        return _check_unique_ids([Episode.from_record(dict(r)) for r in source], "the items given")
     path = Path(source) if source is not None else default_dataset()
     if not path.is_file():
         raise EpisodeDataError(
@@ -79,9 +80,20 @@ def load_episodes(source: str | os.PathLike | Iterable[dict] | None = None) -> l
     episodes = [Episode.from_record(r, path.parent) for r in records]
     if not episodes:
         raise EpisodeDataError(f"{path} holds no items")
+    _check_unique_ids(episodes, str(path))
     missing = [e for e in episodes if not Path(e.audio).is_file()]
     if missing:
         raise EpisodeDataError(f"{path}: {len(missing)} audio files are missing, e.g. {missing[0].audio}")
+    return episodes
+
+
+def _check_unique_ids(episodes: list[Episode], where: str) -> list[Episode]:
+    """Outcomes are remembered by item id: two items under one id would share rewards."""
+    twice = sorted(i for i, n in Counter(e.id for e in episodes).items() if n > 1)
+    if twice:
+        raise EpisodeDataError(f"{where}: {len(twice)} item ids occur more than once, e.g. {twice[0]!r} "
+                               "(an item without an id is named by its audio file): give each item "
+                               "a unique id")
     return episodes
 
 

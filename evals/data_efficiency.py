@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import shutil
 import statistics
+import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -47,7 +48,8 @@ class Config:
     sizes: list[int] = field(default_factory=lambda: [16, 32, 64, 128, 256])
     """training-set sizes"""
     seeds: list[int] = field(default_factory=lambda: [0, 1, 2])
-    """training seeds per size"""
+    """training seeds per size: each seed sets the initial weights, item order and sampled
+    routes; every seed of a size trains on the same items (taken skill by skill)"""
     runs: list[str] | None = None
     """explicit size:seed pairs (e.g. 16:0 16:1 32:0) instead of every size with every seed"""
     out: str = "runs/data-efficiency"
@@ -72,8 +74,8 @@ def run(config: Config) -> dict:
         if not (run_dir / "router.pt").exists():
             train(replace(config.train_args, dataset=config.train, num_items=size, seed=seed,
                           run_dir=str(run_dir), reasoner=config.reasoner, dev_items=0))
-        routers[name] = LearnedRouter(run_dir / "router.pt")
-        runs[name] = (size, seed)
+        routers[name], trained_on = trained_router(run_dir / "router.pt", size)
+        runs[name] = (trained_on, seed)
     reasoner = default_reasoner(config.reasoner)
     items = load_items(config.test)[:config.test_limit]
     evaluation = evaluate(items, routers, reasoner, out / "eval", oracle=True,
@@ -90,6 +92,21 @@ def run(config: Config) -> dict:
             shutil.copyfile(image, beside)
         write_block(Path(config.page), markdown(results, config), MARKS)
     return results
+
+
+def trained_router(path: Path, size: int) -> tuple[LearnedRouter, int]:
+    """A run's router and how many items it really trained on (fewer than ``size`` when the
+    training file has fewer). A router trained under other tool versions is used, and said:
+    its row then measures that router, not one trained on today's tools."""
+    router = LearnedRouter(path)
+    trained = router.checkpoint.metadata
+    if trained.get("tools") != tool_versions():
+        print(f"{path} was trained with tool versions {trained.get('tools', 'not recorded')}, these are "
+              f"{tool_versions()}: delete it to retrain", file=sys.stderr)
+    num_items = int(trained.get("num_items", size))
+    if num_items != size:
+        print(f"{path} trained on {num_items} items, not {size}: its row says {num_items}", file=sys.stderr)
+    return router, num_items
 
 
 def planned_runs(config: Config) -> list[tuple[int, int]]:
@@ -131,7 +148,8 @@ def markdown(results: dict, config: Config) -> str:
     lines = [MARKS[0], "",
              f"Test items: {items} from `{Path(config.test).name}`; "
              f"this invocation's evaluation took {results['wall_s'] / 60:.1f} min (trained routers "
-             "and cached answers are reused, so a rerun costs only what is new).", "",
+             "and cached answers are reused, so a rerun costs only what is new). The seeds of a size "
+             "share its training items and differ in initial weights, item order and sampled routes.", "",
              "| router | trained on | accuracy | tool calls / question | vs all tools | oracle gain recovered |",
              "|---|---|---|---|---|---|"]
     for name in ("none", "all", ORACLE):

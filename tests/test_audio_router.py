@@ -146,3 +146,25 @@ def test_vector_envs_reset_in_the_same_step(dataset, small_reasoner):
         assert np.isfinite(rewards).all()
         assert "final_info" in infos and "final_obs" in infos
     envs.close()
+
+
+def test_a_failed_outcome_is_played_again_not_remembered(dataset, small_reasoner):
+    class FailsOnce:
+        name = small_reasoner.name
+
+        def __init__(self):
+            self.calls = 0
+
+        def answer(self, *args):
+            self.calls += 1
+            if self.calls == 1:
+                raise RuntimeError("timed out under load")
+            return small_reasoner.answer(*args)
+
+    env = gym.make(audiorouter.envs.ENV_ID, dataset=dataset, reasoner=FailsOnce(), tools=["audio_info"])
+    env.reset(options={"index": 0})
+    *_, first = env.step(np.ones(1, dtype=np.int8))
+    env.reset(options={"index": 0})
+    *_, second = env.step(np.ones(1, dtype=np.int8))
+    assert "timed out" in first["error"] and second["error"] is None
+    assert second["probabilities"] and env.unwrapped.reasoner.calls == 3  # failed, baseline, again

@@ -62,3 +62,22 @@ def test_runs_are_every_size_per_seed_or_the_pairs_given():
     assert planned_runs(Config(train="t", test="t", runs=["16:0", "16:1", "32:0"])) == [(16, 0), (16, 1), (32, 0)]
     with pytest.raises(ValueError, match="size:seed"):
         planned_runs(Config(train="t", test="t", runs=["16"]))
+
+
+def test_a_router_says_what_it_was_really_trained_on(tmp_path, capsys):
+    from audiorouter.agent.features import FEATURE_DIM
+    from audiorouter.agent.policy import policy_network, save_router
+    from audiorouter.evals.data_efficiency import trained_router
+    from audiorouter.tools import tool_names
+    from audiorouter.tools.registry import tool_versions
+
+    path = tmp_path / "router.pt"
+    save_router(path, policy_network(FEATURE_DIM, len(tool_names()), 8), tool_names(), hidden=8,
+                obs_dim=FEATURE_DIM, metadata={"num_items": 12, "tools": tool_versions()})
+    assert trained_router(path, 12)[1] == 12 and capsys.readouterr().err == ""
+    save_router(path, policy_network(FEATURE_DIM, len(tool_names()), 8), tool_names(), hidden=8,
+                obs_dim=FEATURE_DIM, metadata={"num_items": 12, "tools": "transcribe 1"})
+    router, trained_on = trained_router(path, 16)
+    err = capsys.readouterr().err
+    assert trained_on == 12 and "trained on 12 items, not 16" in err
+    assert "tool versions transcribe 1" in err and router.checkpoint.metadata["num_items"] == 12

@@ -68,3 +68,17 @@ def test_a_balanced_subset_takes_the_groups_in_turn():
     assert [e.id for e in picked] == ["a0", "b0", "c0", "a1", "b1"]
     assert balanced_subset(episodes, None) == episodes
     assert balanced_subset(episodes, 100) == episodes
+
+
+def test_two_items_under_one_id_are_refused(tmp_path):
+    """Outcomes are remembered by id: a shared id would give one item the other's rewards."""
+    sf.write(tmp_path / "0.wav", sine(300, 0.5), 16_000)
+    twice = [{**_record(0), "audio_id": str(tmp_path / "0.wav"), "question": q} for q in ("A?", "B?")]
+    with pytest.raises(EpisodeDataError, match="'q0'.*unique id"):
+        load_episodes(twice)
+    for record in twice:  # without ids, both are named by their one audio file
+        del record["id"]
+    with pytest.raises(EpisodeDataError, match="unique id"):
+        load_episodes(twice)
+    twice[1]["id"] = "other"
+    assert [e.id for e in load_episodes(twice)] == [str(tmp_path / "0.wav"), "other"]

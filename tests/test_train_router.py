@@ -1,6 +1,7 @@
 import csv
 import json
 
+import numpy as np
 import pytest
 import torch
 
@@ -78,10 +79,13 @@ def test_an_interrupted_run_resumes_where_its_state_was_saved(bench, tmp_path, m
     assert state["batch"] == 3 and not (tmp_path / "router.pt").exists()
     assert state["tools"] == tool_versions()
     monkeypatch.setattr(train_router, "collect", real_collect)
+    with pytest.raises(train_router.ResumeError, match="seed"):  # another item order: another run
+        train_router.main(_args(bench, tmp_path, epochs=2, dev_items=0, seed=1))
     monkeypatch.setattr(train_router, "tool_versions", lambda: "transcribe 99")
-    train_router.main(_args(bench, tmp_path, epochs=2, dev_items=0))
+    train_router.main(_args(bench, tmp_path, epochs=2, dev_items=0, learning_rate=1e-3))
     assert [int(r["batch"]) for r in _rows(tmp_path)] == [0, 1, 2, 3]
-    assert torch.load(tmp_path / "state.pt", weights_only=False)["batch"] == 4
+    state = torch.load(tmp_path / "state.pt", weights_only=False)
+    assert state["batch"] == 4 and state["optimizer"]["param_groups"][0]["lr"] == 1e-3
     assert "other tool versions" in capsys.readouterr().err
     assert load_router_checkpoint(tmp_path / "router.pt").metadata["tools"] == "transcribe 99"
 
@@ -90,6 +94,37 @@ def test_ppo_trains_with_a_critic(bench, tmp_path):
     train_router.main(_args(bench, tmp_path, algorithm="ppo", group_size=1, dev_items=0))
     assert [int(r["samples"]) for r in _rows(tmp_path)] == [1, 1]
     assert torch.load(tmp_path / "state.pt", weights_only=False)["critic"] is not None
+
+
+def test_grpo_needs_a_group_to_compare(bench, tmp_path):
+    with pytest.raises(ValueError, match="group-size"):
+        train_router.main(_args(bench, tmp_path, group_size=1))
+
+
+def test_an_unusable_dev_file_keeps_the_trained_router(bench, tmp_path, capsys):
+    missing = tmp_path / "dev-missing-audio.json"
+    missing.write_text(json.dumps([{**json.loads(bench["dev"].read_text())[0], "audio_id": "gone.wav"}]))
+    result = train_router.main(_args(bench, tmp_path, num_items=1, dev_dataset=str(missing)))
+    assert "dev" not in result and not (tmp_path / "dev.json").exists()
+    assert load_router_checkpoint(tmp_path / "router.pt").metadata["num_items"] == 1
+    assert "no dev evaluation" in capsys.readouterr().err
+
+
+def test_a_failing_tool_is_counted_and_named(capsys):
+    class OneToolFails:
+        """Steps that answered without count_events, which failed."""
+
+        def reset(self, options):
+            return np.zeros(4, dtype=np.float32), {}
+
+        def step(self, action):
+            evidence = [{"tool": "count_events", "ok": False, "error": "model missing"},
+                        {"tool": "audio_info", "ok": True}]
+            return None, 0.5, True, False, {"error": None, "correct": True, "tools_used": ["audio_info"],
+                                            "evidence": evidence}
+
+    batch = train_router.collect(OneToolFails(), torch.nn.Linear(4, 2), [0, 1], group_size=2)
+    assert batch["n"] == 4 and batch["tool_failures"] == {"count_events": "model missing"}
 
 
 def test_a_broken_setup_stops_at_once_with_the_cause(bench, tmp_path):

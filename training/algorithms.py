@@ -2,7 +2,7 @@
 and the clipped surrogate loss both share.
 
 Episodes are one step long, so an advantage is just a reward minus a baseline: GRPO's
-baseline is the mean reward of the other routes sampled for the same item (no critic);
+baseline is the mean reward of the routes sampled for the same item (no critic);
 PPO's is a learned value of the observation.
 """
 

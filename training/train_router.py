@@ -32,6 +32,7 @@ from tqdm import tqdm
 import audiorouter.envs  # noqa: F401  (registers AudioRouter-v0)
 from audiorouter.agent.policy import policy_network, save_router
 from audiorouter.envs import default_dataset
+from audiorouter.tools.errors import AudioRouterError
 from audiorouter.tools.registry import tool_versions
 from audiorouter.training.algorithms import (clipped_policy_loss, group_advantages, log_prob,
                                              tool_distribution, value_network)
@@ -72,8 +73,9 @@ class Args:
     """Adam step size"""
     clip_coef: float = 0.2
     """surrogate clipping range"""
-    ent_coef: float = 0.01
-    """entropy bonus: keeps exploring tools early on"""
+    ent_coef: float = 0.1
+    """entropy bonus per tool (the mean of the tools' coin entropies): keeps exploring tools
+    early on"""
     vf_coef: float = 0.5
     """value-loss weight (PPO)"""
     scale_by_std: bool = False
@@ -95,6 +97,15 @@ class Args:
     """save the training state every this many batches"""
     progress: bool = True
     """show a progress bar"""
+
+
+# Arguments that fix the batch plan or the network's shape: a run resumed under other values
+# would skip or repeat items, or not load its own weights.
+PLAN_ARGS = ("dataset", "num_items", "epochs", "items_per_batch", "seed", "algorithm", "hidden")
+
+
+class ResumeError(AudioRouterError):
+    """A run folder's saved state was made with arguments this run cannot continue."""
 
 
 def ensure_dataset(args: Args) -> str:
@@ -130,6 +141,7 @@ def collect(env: gym.Env, policy: torch.nn.Module, indices: list[int], group_siz
     item, say) is skipped and counted: it costs one sample, never the run."""
     obs, actions, rewards, groups, correct, calls = [], [], [], [], [], []
     failures, answer_errors, last_error = 0, 0, ""
+    tool_failures: dict[str, str] = {}  # tool -> its last error: the answer went on without it
     for index in indices:
         try:
             item_obs, _ = env.reset(options={"index": index})
@@ -153,13 +165,15 @@ def collect(env: gym.Env, policy: torch.nn.Module, indices: list[int], group_siz
             if info.get("error"):
                 answer_errors += 1
                 last_error = f"item {index}: {info['error']}"
+            tool_failures.update((e["tool"], e.get("error", "")) for e in info["evidence"] if not e["ok"])
             obs.append(x)
             actions.append(action)
             rewards.append(reward)
             groups.append(index)
             correct.append(float(info["correct"]))
             calls.append(len(info["tools_used"]))
-    counts = {"n": len(obs), "failures": failures, "answer_errors": answer_errors, "last_error": last_error}
+    counts = {"n": len(obs), "failures": failures, "answer_errors": answer_errors, "last_error": last_error,
+              "tool_failures": tool_failures}
     if not obs:
         return counts
     return {**counts, "obs": torch.stack(obs), "actions": torch.stack(actions),
@@ -169,27 +183,34 @@ def collect(env: gym.Env, policy: torch.nn.Module, indices: list[int], group_siz
 
 def evaluate_greedy(env: gym.Env, policy: torch.nn.Module, threshold: float) -> dict:
     """The trained router (tools whose probability reaches ``threshold``) against no tools and
-    all tools, on every item of ``env``."""
+    all tools, on every item of ``env``. An item that raises is skipped and counted."""
     base = env.unwrapped
-    rows = []
+    rows, failures = [], 0
     for index, episode in enumerate(base.episodes):
-        obs, _ = env.reset(options={"index": index})
-        with torch.no_grad():
-            action = (torch.sigmoid(policy(torch.as_tensor(obs))) >= threshold).numpy().astype(np.int8)
-        _, reward, _, _, info = env.step(action)
-        env.reset(options={"index": index})
-        _, _, _, _, every = env.step(np.ones(len(base.tools), dtype=np.int8))
+        try:
+            obs, _ = env.reset(options={"index": index})
+            with torch.no_grad():
+                action = (torch.sigmoid(policy(torch.as_tensor(obs))) >= threshold).numpy().astype(np.int8)
+            _, reward, _, _, info = env.step(action)
+            env.reset(options={"index": index})
+            _, _, _, _, every = env.step(np.ones(len(base.tools), dtype=np.int8))
+        except Exception as exc:
+            failures += 1
+            print(f"dev: skipping item {episode.id}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            continue
         rows.append({"item": episode.id, "group": episode.group, "tools": info["tools_used"],
                      "learned": info["correct"], "none": info["baseline"]["correct"],
                      "all": every["correct"], "reward": reward})
     n = max(len(rows), 1)
-    return {"items": len(rows),
+    return {"items": len(rows), "failures": failures,
             "accuracy": {k: sum(r[k] for r in rows) / n for k in ("none", "learned", "all")},
             "calls_per_item": {"learned": sum(len(r["tools"]) for r in rows) / n, "all": len(base.tools)},
             "mean_reward": sum(r["reward"] for r in rows) / n, "rows": rows}
 
 
 def main(args: Args) -> dict:
+    if args.algorithm == "grpo" and args.group_size < 2:
+        raise ValueError("GRPO compares the routes sampled for one item: --group-size must be at least 2")
     run_dir = Path(args.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(args.seed)
@@ -207,9 +228,7 @@ def main(args: Args) -> dict:
     start = 0
     if state_path.exists():
         state = torch.load(state_path, weights_only=False)
-        if state["args"] != asdict(args):
-            changed = {k: (state["args"].get(k), v) for k, v in asdict(args).items() if state["args"].get(k) != v}
-            print(f"resuming {run_dir} with changed arguments {changed}", file=sys.stderr)
+        _check_resumable(run_dir, state["args"], args)
         if state.get("tools", tool_versions()) != tool_versions():
             print(f"resuming {run_dir} with other tool versions ({state['tools']} then, "
                   f"{tool_versions()} now): the rewards before and after differ in kind; "
@@ -218,6 +237,8 @@ def main(args: Args) -> dict:
         if critic is not None and state.get("critic"):
             critic.load_state_dict(state["critic"])
         optimizer.load_state_dict(state["optimizer"])
+        for group in optimizer.param_groups:  # the step size given now, not the saved one
+            group["lr"] = args.learning_rate
         torch.set_rng_state(state["torch_rng"])
         start = state["batch"]
     log = _CsvLog(log_path, keep_below=start)
@@ -229,8 +250,11 @@ def main(args: Args) -> dict:
         if steps == 0 and batch["answer_errors"] == batch["n"]:
             # nothing has worked yet: a set-up error (a missing model, say), not one bad item
             raise RuntimeError(f"every step of the first batch failed; the last: {batch['last_error']}")
-        row = {"batch": b, "epoch": b // per_epoch,
-               "samples": batch["n"], "failures": batch["failures"] + batch["answer_errors"]}
+        row = {"batch": b, "epoch": b // per_epoch, "samples": batch["n"],
+               "failures": batch["failures"] + batch["answer_errors"],
+               "tool_failures": len(batch["tool_failures"])}
+        for tool, error in batch["tool_failures"].items():
+            print(f"batch {b}: {tool} failed ({error}); its answers went on without it", file=sys.stderr)
         if batch["n"]:
             row.update(_update(policy, critic, optimizer, batch, args))
         steps += batch["n"]
@@ -242,22 +266,44 @@ def main(args: Args) -> dict:
     episodes = env.unwrapped.episodes
     metadata = {"algorithm": args.algorithm, "trained_on": Path(dataset).name, "num_items": len(episodes),
                 "items": [e.id for e in episodes],
-                "reward": args.reward, "cost_per_call": args.cost_per_call, "seed": args.seed,
+                "reward": args.reward, "cost_per_call": args.cost_per_call,
+                "cost_per_second": args.cost_per_second, "seed": args.seed,
                 "reasoner": env.unwrapped.reasoner.name, "tools": tool_versions(),
                 "batches": len(plan)}
     result: dict = {"router": str(run_dir / "router.pt"), "metadata": metadata}
+
+    def save_routers() -> None:
+        for path in {run_dir / "router.pt", *([Path(args.save_router)] if args.save_router else [])}:
+            save_router(path, policy, tools, hidden=args.hidden, obs_dim=obs_dim,
+                        threshold=args.threshold, metadata=metadata)
+
+    save_routers()  # the training is kept whatever the dev evaluation does
     dev_path = args.dev_dataset or str(Path(dataset).with_name("dev.json"))
     if args.dev_items != 0 and Path(dev_path).is_file():
-        dev = evaluate_greedy(make_env(args, dev_path, args.dev_items), policy, args.threshold)
-        (run_dir / "dev.json").write_text(json.dumps(dev, indent=1))
-        metadata["dev"] = {k: dev[k] for k in ("items", "accuracy", "calls_per_item", "mean_reward")}
-        result["dev"] = metadata["dev"]
-        print(json.dumps(metadata["dev"]))
-    for path in {run_dir / "router.pt", *([Path(args.save_router)] if args.save_router else [])}:
-        save_router(path, policy, tools, hidden=args.hidden, obs_dim=obs_dim,
-                    threshold=args.threshold, metadata=metadata)
+        try:
+            dev = evaluate_greedy(make_env(args, dev_path, args.dev_items), policy, args.threshold)
+        except AudioRouterError as exc:  # an unusable dev file: the router stands without it
+            print(f"no dev evaluation: {exc}", file=sys.stderr)
+        else:
+            (run_dir / "dev.json").write_text(json.dumps(dev, indent=1))
+            metadata["dev"] = {k: dev[k] for k in ("items", "failures", "accuracy", "calls_per_item",
+                                                   "mean_reward")}
+            result["dev"] = metadata["dev"]
+            print(json.dumps(metadata["dev"]))
+            save_routers()
     env.close()
     return result
+
+
+def _check_resumable(run_dir: Path, saved: dict, args: Args) -> None:
+    """Refuse what would make the resumed run another run; say what else changed."""
+    changed = {k: (saved.get(k), v) for k, v in asdict(args).items() if saved.get(k) != v}
+    fatal = {k: v for k, v in changed.items() if k in PLAN_ARGS}
+    if fatal:
+        raise ResumeError(f"{run_dir} holds a run made with other {', '.join(fatal)} ({fatal}, as "
+                          "(then, now)): pass the same values to resume it, or a fresh --run-dir")
+    if changed:
+        print(f"resuming {run_dir} with changed arguments {changed}", file=sys.stderr)
 
 
 def _update(policy, critic, optimizer, batch: dict, args: Args) -> dict:
@@ -273,13 +319,13 @@ def _update(policy, critic, optimizer, batch: dict, args: Args) -> dict:
     for _ in range(args.update_epochs):
         logits = policy(obs)
         loss_pi = clipped_policy_loss(log_prob(logits, actions), old_log_prob, advantages, args.clip_coef)
-        entropy = tool_distribution(logits).entropy().sum(-1).mean()
+        entropy = tool_distribution(logits).entropy().mean()  # per tool, like the policy loss
         loss = loss_pi - args.ent_coef * entropy
         if critic is not None:
             loss = loss + args.vf_coef * ((critic(obs).squeeze(-1) - rewards) ** 2).mean()
         optimizer.zero_grad()
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_([p for g in optimizer.param_groups for p in g["params"]], 1.0)
         optimizer.step()
     with torch.no_grad():
         p_call = torch.sigmoid(policy(obs)).mean().item()
@@ -302,7 +348,7 @@ class _CsvLog:
     """progress.csv, one row per batch. On resume, rows of batches after the saved state (done,
     then lost in an interruption) are dropped: they will be redone."""
 
-    FIELDS = ["batch", "epoch", "samples", "failures", "reward", "correct", "calls", "loss",
+    FIELDS = ["batch", "epoch", "samples", "failures", "tool_failures", "reward", "correct", "calls", "loss",
               "entropy", "p_call", "steps_per_s"]
 
     def __init__(self, path: Path, keep_below: int):
