@@ -65,7 +65,9 @@ def default_dataset() -> Path:
 def load_episodes(source: str | os.PathLike | Iterable[dict] | None = None) -> list[Episode]:
     """Episodes from a dataset file (default `default_dataset`) or from item dicts."""
     if source is not None and not isinstance(source, (str, os.PathLike)):
-        return _check_unique_ids([Episode.from_record(dict(r)) for r in source], "the items given")
+        episodes = [Episode.from_record(dict(r)) for r in source]
+        _check_unique_ids(episodes, "the items given")
+        return episodes
     path = Path(source) if source is not None else default_dataset()
     if not path.is_file():
         raise EpisodeDataError(
@@ -87,14 +89,13 @@ def load_episodes(source: str | os.PathLike | Iterable[dict] | None = None) -> l
     return episodes
 
 
-def _check_unique_ids(episodes: list[Episode], where: str) -> list[Episode]:
+def _check_unique_ids(episodes: list[Episode], where: str) -> None:
     """Outcomes are remembered by item id: two items under one id would share rewards."""
     twice = sorted(i for i, n in Counter(e.id for e in episodes).items() if n > 1)
     if twice:
         raise EpisodeDataError(f"{where}: {len(twice)} item ids occur more than once, e.g. {twice[0]!r} "
                                "(an item without an id is named by its audio file): give each item "
                                "a unique id")
-    return episodes
 
 
 def balanced_subset(episodes: Sequence[Episode], n: int | None) -> list[Episode]:
