@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
@@ -136,3 +137,25 @@ def _item(raw: Any, path: Path, n: int) -> Item:
         raise DatasetError(f"{where} (id {data.get('id')!r}): field {field!r}: {first['msg']}") from None
     item.audio_file = (path.parent / item.audio_id).resolve()
     return item
+
+
+def skills_in_turn(items: Sequence[Item], per_skill: int | None = None) -> list[Item]:
+    """The items taking the skills (sub-category, else task) in turn, at most ``per_skill`` of
+    each: every prefix covers the skills evenly, so an interrupted evaluation still does."""
+    queues: dict[str, list[Item]] = {}
+    for item in items:
+        queues.setdefault(item.sub_category or item.task, []).append(item)
+    rounds = max(map(len, queues.values()), default=0)
+    if per_skill is not None:
+        rounds = min(rounds, per_skill)
+    return [queue[k] for k in range(rounds) for queue in queues.values() if k < len(queue)]
+
+
+def write_items(items: Sequence[Item], path: str | os.PathLike) -> Path:
+    """Write ``items`` as an MMAU-style JSON list, audio paths relative to the new file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    records = [{**item.record(), "audio_id": os.path.relpath(item.audio, path.parent.resolve())}
+               for item in items]
+    path.write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path

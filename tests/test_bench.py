@@ -192,3 +192,22 @@ def test_cli_builds_a_split(tmp_path):
     assert len(json.loads((tmp_path / "dev.json").read_text())) == 4
     bad = CliRunner().invoke(bench_app, ["build", "--out", str(tmp_path), "--skills", "nope"])
     assert bad.exit_code == 2
+
+
+def test_cli_selects_skills_in_turn(tmp_path):
+    from typer.testing import CliRunner
+
+    from audiorouter.evals.bench.cli import bench_app
+
+    records = [{"id": f"{s}-{n}", "audio_id": f"{s}-{n}.wav", "question": "?", "choices": ["a", "b"],
+                "answer": "b", "task": "speech", "sub-category": s} for s in "pq" for n in range(3)]
+    for r in records:
+        (tmp_path / r["audio_id"]).write_bytes(b"")
+    (tmp_path / "test.json").write_text(json.dumps(records))
+    out = tmp_path / "test-k2.json"
+    result = CliRunner().invoke(bench_app, ["select", str(tmp_path / "test.json"), "--out", str(out),
+                                            "--per-skill", "2"])
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in json.loads(out.read_text())] == ["p-0", "q-0", "p-1", "q-1"]
+    missing = CliRunner().invoke(bench_app, ["select", str(tmp_path / "nope.json"), "--out", str(out)])
+    assert missing.exit_code == 2 and "no dataset file" in missing.output

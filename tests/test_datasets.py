@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from audiorouter.evals.datasets import DatasetError, Item, load_items
+from audiorouter.evals.datasets import DatasetError, Item, load_items, skills_in_turn, write_items
 
 MMAU_ITEM = {
     "id": "7cce9ff1", "audio_id": "./test-mini-audios/a.wav", "question": "What is the genre?",
@@ -104,3 +104,26 @@ def test_missing_audio_and_duplicate_ids_fail_early(tmp_path):
     path.write_text(json.dumps([MMAU_ITEM, MMAU_ITEM]))
     with pytest.raises(DatasetError, match="appears twice"):
         load_items(path, check_audio=False)
+
+
+def _items(skills):
+    return [Item(id=f"{skill}-{n}", audio_id=f"audio/{skill}-{n}.wav", question="?", choices=["a", "b"],
+                 answer="a", task="sound", **({"sub-category": skill} if skill else {}))
+            for skill in dict.fromkeys(skills) for n in range(skills.count(skill))]
+
+
+def test_skills_in_turn_interleaves_and_cuts_per_skill():
+    items = _items(["x", "x", "x", "y", "z", "z"])
+    assert [i.id for i in skills_in_turn(items)] == ["x-0", "y-0", "z-0", "x-1", "z-1", "x-2"]
+    assert [i.id for i in skills_in_turn(items, 1)] == ["x-0", "y-0", "z-0"]
+    assert [i.id for i in skills_in_turn(_items([None, None]))] == ["None-0", "None-1"]  # task groups
+
+
+def test_written_items_load_back_with_their_audio(tmp_path):
+    _touch(tmp_path, "bench/audio/x-0.wav", "bench/audio/y-0.wav")
+    source = tmp_path / "bench" / "test.json"
+    source.write_text(json.dumps([i.record() for i in _items(["x", "y"])]))
+    items = load_items(source)
+    again = load_items(write_items(items[::-1], tmp_path / "elsewhere" / "picked.json"))
+    assert [(i.id, i.audio) for i in again] == [(i.id, i.audio) for i in items[::-1]]
+    assert again[0].record()["sub-category"] == "y"

@@ -40,3 +40,22 @@ def build(
         raise typer.Exit(2)
     for split, path in paths.items():
         typer.echo(f"{split}: {path}")
+
+
+@bench_app.command("select")
+def select(
+    dataset: Path = typer.Argument(..., help="an MMAU-style dataset file, e.g. bench/test.json"),
+    out: Path = typer.Option(..., "--out", help="the new dataset file"),
+    per_skill: int = typer.Option(0, "--per-skill", min=0,
+                                  help="the first K items of every skill (0: all of them)"),
+) -> None:
+    """Reorder (and cut) a dataset so that it takes the skills in turn: any prefix of the new
+    file covers every skill evenly (`--per-skill 3` on the test split: 48 items)."""
+    from ..datasets import DatasetError, load_items, skills_in_turn, write_items
+
+    try:
+        items = skills_in_turn(load_items(dataset), per_skill or None)
+    except DatasetError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    typer.echo(f"{len(items)} items: {write_items(items, out)}")
