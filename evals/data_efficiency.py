@@ -33,7 +33,7 @@ from audiorouter.training.train_router import main as train
 from .datasets import load_items
 from .docs_page import write_block
 from .report import pyplot, tool_calls
-from .runner import ORACLE, evaluate
+from .runner import ORACLE, evaluate, file_identity
 from .scoring import accuracy, oracle_gain_recovered
 
 MARKS = ("<!-- data-efficiency:start -->", "<!-- data-efficiency:end -->")
@@ -79,7 +79,7 @@ def run(config: Config) -> dict:
     reasoner = default_reasoner(config.reasoner)
     items = load_items(config.test)[:config.test_limit]
     evaluation = evaluate(items, routers, reasoner, out / "eval", oracle=True,
-                          setup={"dataset": str(Path(config.test).resolve()), "tools": tool_versions()},
+                          setup={"dataset": file_identity(config.test), "tools": tool_versions()},
                           progress=True)
     results = summarise(evaluation.records, runs)
     results["wall_s"] = evaluation.wall_s

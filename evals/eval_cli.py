@@ -37,20 +37,20 @@ def eval_command(
 
     from .datasets import load_items
     from .report import write_report
-    from .runner import ORACLE, evaluate, make_routers
+    from .runner import ORACLE, evaluate, file_identity, make_routers
     from .scoring import accuracy
 
     names = [n.strip() for n in router_names.split(",") if n.strip()]
     if checkpoint is not None and "learned" not in names:
         names.append("learned")
     model = GGUF_MODELS.get(reasoner, reasoner)
-    # What the results depend on: resuming under other values is refused. A checkpoint only
-    # shapes the learned router's records, so a first run without one can add it later.
-    setup = {"dataset": str(dataset.resolve()), "random seed": str(seed), "tools": tool_versions(),
-             **({"learned checkpoint": str(checkpoint.resolve())} if checkpoint else {})}
     try:
         items = load_items(dataset)[:limit]
         routers = make_routers(names, checkpoint=checkpoint and str(checkpoint), llm=model, seed=seed)
+        # What the results depend on: resuming under other values is refused. A checkpoint only
+        # shapes the learned router's records, so a first run without one can add it later.
+        setup = {"dataset": file_identity(dataset), "random seed": str(seed), "tools": tool_versions(),
+                 **({"learned checkpoint": file_identity(checkpoint)} if checkpoint else {})}
         result = evaluate(items, routers, CascadeReasoner(model), out, oracle=ORACLE in names,
                           setup=setup, progress=True)
     except AudioRouterError as exc:

@@ -25,6 +25,7 @@ MMAU's evaluation script reads.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections import Counter
@@ -135,6 +136,17 @@ def evaluate(items: Sequence[Item], routers: Mapping[str, Router], reasoner: Rea
         (out_dir / f"predictions-{name}.json").write_text(json.dumps(recs, indent=1, ensure_ascii=False))
     return Evaluation(records, round(time.perf_counter() - start, 3),
                       {k: round(v, 3) for k, v in session.stage_s.items()}, len(pending))
+
+
+def file_identity(path: str | Path) -> str:
+    """A file named by its content, for a setup: the same dataset or checkpoint resumes from
+    anywhere, and one rewritten in place (a retrained router) is not taken for the old one."""
+    path = Path(path)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    except OSError as exc:
+        raise AudioRouterError(f"cannot read {path}: {exc.strerror}") from None
+    return f"{path.name} (sha256 {digest})"
 
 
 def _check_setup(path: Path, setup: Mapping[str, str]) -> None:
