@@ -126,9 +126,15 @@ def test_timeline_places_speech_before_drums():
     speech_end = len(speech) / 16000
     assert spans["Speech"][0].start_s < 0.5
     assert abs(spans["Speech"][-1].end_s - speech_end) < 0.6
+    # Where the drums begin is read from the sounds between silences: per-label spans follow
+    # thresholds on model scores, and on another CPU the drum labels crossed theirs a second late.
+    first, second = out.sounds
+    assert "Speech" in first.labels and abs(first.end_s - speech_end) < 0.6
+    assert {"Music", "Drum kit", "Drum", "Percussion"} & set(second.labels[:2])
+    assert abs(second.start_s - (speech_end + 1.0)) < 0.6
     drum_start = min(s.start_s for label in ("Drum kit", "Drum", "Percussion")
                      for s in spans.get(label, []))
-    assert abs(drum_start - (speech_end + 1.0)) < 0.6
+    assert speech_end < drum_start < len(audio) / 16000
     assert "Speech" in out.summary and out.patches == int(np.ceil((len(audio) / 16000 - 0.975) / 0.48)) + 1
 
 
