@@ -18,6 +18,7 @@ from typing import Any, Iterable, Sequence
 
 from audiorouter.tools.cache import cache_dir
 from audiorouter.tools.errors import AudioRouterError
+from audiorouter.tools.ordering import in_turn
 
 TRAIN_DATA_ENV = "AUDIOROUTER_TRAIN_DATA"
 
@@ -103,12 +104,4 @@ def balanced_subset(episodes: Sequence[Episode], n: int | None) -> list[Episode]
     a small training budget still covers every kind of question. ``None`` keeps them all."""
     if n is None or n >= len(episodes):
         return list(episodes)
-    queues: dict[str, list[Episode]] = {}
-    for e in episodes:
-        queues.setdefault(e.group, []).append(e)
-    picked: list[Episode] = []
-    while len(picked) < n:
-        for queue in queues.values():
-            if queue and len(picked) < n:
-                picked.append(queue.pop(0))
-    return picked
+    return in_turn(episodes, key=lambda e: e.group)[:n]

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from audiorouter.tools.errors import AudioRouterError
+from audiorouter.tools.ordering import in_turn
 
 from .scoring import is_correct
 
@@ -142,13 +143,7 @@ def _item(raw: Any, path: Path, n: int) -> Item:
 def skills_in_turn(items: Sequence[Item], per_skill: int | None = None) -> list[Item]:
     """The items taking the skills (sub-category, else task) in turn, at most ``per_skill`` of
     each: every prefix covers the skills evenly, so an interrupted evaluation still does."""
-    queues: dict[str, list[Item]] = {}
-    for item in items:
-        queues.setdefault(item.sub_category or item.task, []).append(item)
-    rounds = max(map(len, queues.values()), default=0)
-    if per_skill is not None:
-        rounds = min(rounds, per_skill)
-    return [queue[k] for k in range(rounds) for queue in queues.values() if k < len(queue)]
+    return in_turn(items, key=lambda item: item.sub_category or item.task, per_group=per_skill)
 
 
 def write_items(items: Sequence[Item], path: str | os.PathLike) -> Path:
