@@ -82,7 +82,7 @@ def run(config: Config) -> dict:
                           setup={"dataset": file_identity(config.test), "tools": tool_versions()},
                           progress=True)
     results = summarise(evaluation.records, runs)
-    results["wall_s"] = evaluation.wall_s
+    results["wall_s"], results["answered"] = evaluation.wall_s, evaluation.answered
     (out / "results.json").write_text(json.dumps(results, indent=1))
     image = out / "data_efficiency.png"
     plot(results, image)
@@ -127,7 +127,7 @@ def summarise(records: dict[str, list[dict]], runs: dict[str, tuple[int, int]]) 
               for name, recs in records.items()}
     none, every, oracle = (single[k]["accuracy"] for k in ("none", "all", ORACLE))
     sizes: dict[int, dict] = {}
-    for name, (size, _) in runs.items():
+    for name, (size, _) in sorted(runs.items(), key=lambda run: run[1]):  # seeds in order
         sizes.setdefault(size, {"accuracy": [], "calls": []})
         sizes[size]["accuracy"].append(single[name]["accuracy"])
         sizes[size]["calls"].append(single[name]["calls"])
@@ -136,6 +136,7 @@ def summarise(records: dict[str, list[dict]], runs: dict[str, tuple[int, int]]) 
         acc = statistics.mean(values["accuracy"])
         per_size[size] = {
             "accuracy": acc, "accuracy_sd": statistics.pstdev(values["accuracy"]),
+            "seed_accuracies": values["accuracy"],
             "calls": statistics.mean(values["calls"]), "seeds": len(values["accuracy"]),
             "vs_all_points": 100 * (acc - every),
             "oracle_gain_recovered": oracle_gain_recovered(acc, none, oracle)}
@@ -145,19 +146,23 @@ def summarise(records: dict[str, list[dict]], runs: dict[str, tuple[int, int]]) 
 def markdown(results: dict, config: Config) -> str:
     r, s = results["routers"], results["sizes"]
     items = r["none"]["items"]
+    cost = (f"this invocation worked on {results['answered']} of them in {results['wall_s'] / 60:.1f} min"
+            if results["answered"] else "every router's answers were already in the output folder")
     lines = [MARKS[0], "",
-             f"Test items: {items} from `{Path(config.test).name}`; "
-             f"this invocation's evaluation took {results['wall_s'] / 60:.1f} min (trained routers "
-             "and cached answers are reused, so a rerun costs only what is new). The seeds of a size "
-             "share its training items and differ in initial weights, item order and sampled routes.", "",
-             "| router | trained on | accuracy | tool calls / question | vs all tools | oracle gain recovered |",
-             "|---|---|---|---|---|---|"]
+             f"Test items: {items} from `{Path(config.test).name}`; {cost} (trained routers and "
+             "cached answers are reused, so a rerun costs only what is new). The seeds of a size "
+             "share its training items and differ in initial weights, item order and sampled routes; "
+             "accuracy is their mean ± the population standard deviation.", "",
+             "| router | trained on | accuracy | per seed | tool calls / question | vs all tools "
+             "| oracle gain recovered |",
+             "|---|---|---|---|---|---|---|"]
     for name in ("none", "all", ORACLE):
-        lines.append(f"| {name} | – | {100 * r[name]['accuracy']:.1f}% | {r[name]['calls']:.2f} | | |")
+        lines.append(f"| {name} | – | {100 * r[name]['accuracy']:.1f}% | | {r[name]['calls']:.2f} | | |")
     for size, v in s.items():
+        per_seed = " / ".join(f"{100 * a:.1f}" for a in v["seed_accuracies"])
         lines.append(f"| learned (mean of {v['seeds']}) | {size} items | {100 * v['accuracy']:.1f}% "
-                     f"± {100 * v['accuracy_sd']:.1f} | {v['calls']:.2f} | {v['vs_all_points']:+.1f} pts | "
-                     f"{100 * v['oracle_gain_recovered']:.0f}% |")
+                     f"± {100 * v['accuracy_sd']:.1f} | {per_seed} | {v['calls']:.2f} | "
+                     f"{v['vs_all_points']:+.1f} pts | {100 * v['oracle_gain_recovered']:.0f}% |")
     lines += ["", "![accuracy against training items](data_efficiency.png)", "", MARKS[1]]
     return "\n".join(lines)
 

@@ -21,10 +21,22 @@ def test_the_summary_averages_seeds_and_measures_the_oracle_gain_recovered():
     assert result["routers"]["all"]["calls"] == 10
     n16 = result["sizes"][16]
     assert n16["accuracy"] == pytest.approx(0.625) and n16["accuracy_sd"] == pytest.approx(0.125)
-    assert n16["calls"] == 3 and n16["seeds"] == 2
+    assert n16["calls"] == 3 and n16["seeds"] == 2 and n16["seed_accuracies"] == [0.5, 0.75]
     assert n16["vs_all_points"] == pytest.approx(-12.5)
     assert n16["oracle_gain_recovered"] == pytest.approx((0.625 - 0.25) / 0.75)
     assert result["sizes"][32]["oracle_gain_recovered"] == pytest.approx(1.0)
+
+
+def test_the_table_lists_each_seed_and_says_what_this_invocation_cost():
+    records = {"none": _records([0, 0], 0), "all": _records([1, 0], 10), "oracle": _records([1, 1], 1),
+               "learned-n4-s0": _records([1, 0], 2), "learned-n4-s1": _records([1, 1], 4)}
+    results = summarise(records, {"learned-n4-s0": (4, 0), "learned-n4-s1": (4, 1)})
+    config = Config(train="t", test="bench/test-k3.json")
+    table = data_efficiency.markdown({**results, "wall_s": 90.0, "answered": 2}, config)
+    assert "| learned (mean of 2) | 4 items | 75.0% ± 25.0 | 50.0 / 100.0 | 3.00 | +25.0 pts | 75% |" in table
+    assert "2 from `test-k3.json`; this invocation worked on 2 of them in 1.5 min" in table
+    cached = data_efficiency.markdown({**results, "wall_s": 0.1, "answered": 0}, config)
+    assert "answers were already in the output folder" in cached and "0.0 min" not in cached
 
 
 def test_without_an_oracle_gain_the_share_is_undefined_not_a_division_error():
@@ -50,9 +62,11 @@ def test_the_experiment_trains_evaluates_and_writes_its_table(tmp_path):
     assert (tmp_path / "run" / "data_efficiency.png").stat().st_size > 1000
     text = page.read_text()
     assert "| learned (mean of 2) | 1 items |" in text and text.count(data_efficiency.MARKS[1]) == 1
+    assert f"this invocation worked on {results['answered']} of them" in text
     assert (tmp_path / "data_efficiency.png").stat().st_size > 1000  # the page's image beside it
     again = data_efficiency.run(config)  # resumed: nothing is trained or answered again
-    assert again["routers"] == results["routers"]
+    assert again["routers"] == results["routers"] and again["answered"] == 0
+    assert "answers were already in the output folder" in page.read_text()
 
 
 def test_runs_are_every_size_per_seed_or_the_pairs_given():
