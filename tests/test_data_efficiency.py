@@ -16,7 +16,7 @@ def test_the_summary_averages_seeds_and_measures_the_oracle_gain_recovered():
                "oracle": _records([1, 1, 1, 1], 1),
                "learned-n16-s0": _records([1, 1, 0, 0], 2), "learned-n16-s1": _records([1, 1, 1, 0], 4),
                "learned-n32-s0": _records([1, 1, 1, 1], 3)}
-    runs = {"learned-n16-s0": (16, 0), "learned-n16-s1": (16, 1), "learned-n32-s0": (32, 0)}
+    runs = {"learned-n16-s1": (16, 1), "learned-n32-s0": (32, 0), "learned-n16-s0": (16, 0)}  # seeds sorted
     result = summarise(records, runs)
     assert result["routers"]["all"]["calls"] == 10
     n16 = result["sizes"][16]
