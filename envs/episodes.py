@@ -101,7 +101,9 @@ def _check_unique_ids(episodes: list[Episode], where: str) -> None:
 
 def balanced_subset(episodes: Sequence[Episode], n: int | None) -> list[Episode]:
     """The first ``n`` episodes taking the groups in turn (16 items of 16 skills: one each), so
-    a small training budget still covers every kind of question. ``None`` keeps them all."""
-    if n is None or n >= len(episodes):
+    a small training budget still covers every kind of question; ``n`` items come in the same
+    order whether the file holds ``n`` or more (a run's batches follow that order). ``None``
+    keeps them all, in the file's order."""
+    if n is None:
         return list(episodes)
     return in_turn(episodes, key=lambda e: e.group)[:n]

@@ -14,7 +14,8 @@ comes in two passes ordered for that cache:
    answered once.
 
 The oracle picks, per item, the best route among no tools, each single tool, all tools and
-the routes the other routers took (so it bounds every router it is reported with): a correct
+the routes the other routers took (so it bounds every router it is reported with; an item
+whose oracle never tried the route of a router added later is answered again): a correct
 answer first, then the reasoner's higher probability of the right option, then fewer tools.
 
 Decided routes go to ``routes.jsonl``, finished items to ``predictions-<router>.jsonl`` (one
@@ -128,6 +129,11 @@ def evaluate(items: Sequence[Item], routers: Mapping[str, Router], reasoner: Rea
     pending = [item for item in items if todo(item)]
     for item in tqdm(pending, desc="route", disable=not progress):
         session.route_ahead(item, todo(item))
+    if oracle:  # a router new to an item may have taken a route that item's oracle never tried
+        oracles = {r["id"]: r for r in logs[ORACLE].records}
+        for item in pending:
+            if item.id in finished[ORACLE] and not session.tried_by(oracles[item.id], item.id):
+                finished[ORACLE].discard(item.id)
     for item in tqdm(pending, desc="answer", disable=not progress):
         for record in session.answer(item, todo(item)):
             logs[record["router"]].append(record)
@@ -224,6 +230,13 @@ class _Session:
         line = self.decisions[(name, item.id)]
         return Route.model_validate(line), line["seconds"]
 
+    def tried_by(self, oracle: dict, item_id: str) -> bool:
+        """Whether an oracle record scored the route each router took on the item, so that
+        it still bounds them all."""
+        scored = oracle.get("route_scores", {})
+        lines = [self.decisions.get((name, item_id)) for name in self.routers]
+        return all(_route_name(_key(Route.model_validate(line))) in scored for line in lines if line)
+
     def answer(self, item: Item, names: list[str]) -> list[dict]:
         """Records of ``names`` for one item; any failure becomes an error record for each."""
         try:
@@ -285,6 +298,15 @@ def _key(route: Route) -> RouteKey:
     return tuple(_call_key(c) for c in route.calls)
 
 
+def _route_name(key: RouteKey) -> str:
+    """A route as the oracle's scores name it: 'none', 'all', else its tools joined by '+', a
+    call with other than its tool's default arguments written tool{arguments}."""
+    if key == _key(oracle_routes()[-1]):
+        return "all"
+    return "+".join(name if args == _call_key(ToolCall(name=name))[1] else f"{name}{args}"
+                    for name, args in key) or "none"
+
+
 def _prefix_order(key: RouteKey) -> list[tuple[int, str]]:
     """Sort routes as the tools appear in prompts: neighbours then share the longest prefix."""
     order = {name: i for i, name in enumerate(tool_names())}
@@ -315,13 +337,12 @@ def _oracle_record(item: Item, candidates: Mapping[RouteKey, Route], answers: Ma
     best = max(merits, key=merits.__getitem__)  # ties: the first in prompt order
     record = _record(item, ORACLE, candidates[best], answers[best], evidence, 0.0)
     errors = [a.error for a in answers.values() if a.error]
-    every_tool = _key(oracle_routes()[-1])
     record.update(
         seconds={"route": 0.0, "tools": round(sum(e.seconds for e in evidence.values()), 4),
                  "reason": round(sum(a.seconds for a in answers.values()), 4)},
         note=f"best of {len(answers)} routes", error=errors[0] if errors else None,
-        route_scores={("all" if key == every_tool else "+".join(n for n, _ in key) or "none"):
-                      {"correct": correct, "p": round(p, 5)} for key, (correct, p, _) in merits.items()})
+        route_scores={_route_name(key): {"correct": correct, "p": round(p, 5)}
+                      for key, (correct, p, _) in merits.items()})
     return record
 
 

@@ -2,7 +2,7 @@ import torch
 
 from audiorouter.agent.policy import policy_network
 from audiorouter.training.algorithms import (clipped_policy_loss, group_advantages, log_prob,
-                                             tool_distribution)
+                                             sample_routes, tool_distribution)
 
 
 def test_group_advantages_centre_each_group_on_its_own_mean():
@@ -19,6 +19,18 @@ def test_each_tool_has_its_own_coin():
     actions = torch.tensor([[1.0, 1.0, 0.0]])
     expected = torch.log(torch.tensor([[0.5, torch.sigmoid(torch.tensor(2.0)), 1 - torch.sigmoid(torch.tensor(-1.0))]]))
     assert torch.allclose(log_prob(logits, actions), expected)
+
+
+def test_routes_come_from_their_own_generator():
+    logits = torch.tensor([0.3, -1.0, 2.0, 0.0, -0.2])
+    torch.manual_seed(7)
+    from_global = tool_distribution(logits).sample((6,))
+    sampler = torch.Generator().manual_seed(7)
+    torch.rand(100)  # what a model loading in between would draw from the global generator
+    routes = sample_routes(logits, 6, sampler)
+    # the same draws as the global generator's from the same state: saved states resume unchanged
+    assert routes.shape == (6, 5) and torch.equal(routes, from_global)
+    assert not torch.equal(sample_routes(logits, 6, sampler), routes)
 
 
 def test_the_clip_stops_each_tools_gain_beyond_the_trust_region():

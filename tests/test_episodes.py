@@ -67,7 +67,10 @@ def test_a_balanced_subset_takes_the_groups_in_turn():
     picked = balanced_subset(episodes, 5)
     assert [e.id for e in picked] == ["a0", "b0", "c0", "a1", "b1"]
     assert balanced_subset(episodes, None) == episodes
-    assert balanced_subset(episodes, 100) == episodes
+    in_turn = balanced_subset(episodes, 9)  # all of them, still in turn: a longer file's first 9
+    assert [e.id for e in in_turn][:5] == ["a0", "b0", "c0", "a1", "b1"]
+    assert balanced_subset(episodes, 100) == in_turn
+    assert balanced_subset(episodes + [Episode.from_record({**_record(9, "a"), "id": "a9"})], 9) == in_turn
 
 
 def test_two_items_under_one_id_are_refused(tmp_path):

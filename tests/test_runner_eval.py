@@ -186,6 +186,26 @@ def test_oracle_bounds_every_router_on_every_item(tmp_path, tool_batches):
     assert oracle[0]["seconds"]["tools"] == 0.25 * len(tool_names())
 
 
+def test_a_router_added_later_is_still_bounded_by_the_oracle(tmp_path, tool_batches):
+    out, items = tmp_path / "out", _items(tmp_path, 2)
+    first = evaluate(items, {"none": NoToolsRouter()}, FakeReasoner(), out)
+    assert not any(r["correct"] for r in first.records[ORACLE])  # the pair route was never tried
+    result = evaluate(items, {"none": NoToolsRouter(), "pair": FixedRouter(PAIR, name="pair")}, FakeReasoner(), out)
+    assert all(o["correct"] and o["tools_used"] == PAIR for o in result.records[ORACLE])
+    assert all(r["correct"] for r in result.records["pair"]) and result.answered == 2
+
+
+def test_a_router_whose_routes_the_oracle_tried_costs_only_its_own_records(tmp_path, tool_batches):
+    out, items = tmp_path / "out", _items(tmp_path, 2)
+    evaluate(items, {"none": NoToolsRouter()}, FakeReasoner(), out)
+    oracle_lines = len(_lines(out / f"predictions-{ORACLE}.jsonl"))
+    reasoner = FakeReasoner()
+    result = evaluate(items, {"none": NoToolsRouter(), "one": FixedRouter(["transcribe"], name="one")},
+                      reasoner, out)
+    assert len(_lines(out / f"predictions-{ORACLE}.jsonl")) == oracle_lines  # a single tool is a candidate
+    assert [t for _, t in reasoner.calls] == [("transcribe",)] * 2 and len(result.records["one"]) == 2
+
+
 def test_oracle_prefers_correct_then_probable_then_fewer_tools(tmp_path, tool_batches):
     result = evaluate(_items(tmp_path, 2), {}, FakeReasoner(right_with=[]), tmp_path / "out")
     assert all(r["correct"] and r["tools_used"] == [] for r in result.records[ORACLE])

@@ -66,11 +66,11 @@ def test_an_interrupted_run_resumes_where_its_state_was_saved(bench, tmp_path, m
     real_collect = train_router.collect
     seen = []
 
-    def interrupted(env, policy, indices, group_size):
+    def interrupted(env, policy, indices, *sampling):
         if len(seen) == 3:
             raise KeyboardInterrupt
         seen.append(indices)
-        return real_collect(env, policy, indices, group_size)
+        return real_collect(env, policy, indices, *sampling)
 
     monkeypatch.setattr(train_router, "collect", interrupted)
     with pytest.raises(KeyboardInterrupt):
@@ -78,6 +78,8 @@ def test_an_interrupted_run_resumes_where_its_state_was_saved(bench, tmp_path, m
     state = torch.load(tmp_path / "state.pt", weights_only=False)
     assert state["batch"] == 3 and not (tmp_path / "router.pt").exists()
     assert state["tools"] == tool_versions()
+    state["torch_rng"] = state.pop("sampler_rng")  # as states were saved before the sampler's own generator
+    torch.save(state, tmp_path / "state.pt")
     monkeypatch.setattr(train_router, "collect", real_collect)
     with pytest.raises(train_router.ResumeError, match="seed"):  # another item order: another run
         train_router.main(_args(bench, tmp_path, epochs=2, dev_items=0, seed=1))
@@ -88,6 +90,54 @@ def test_an_interrupted_run_resumes_where_its_state_was_saved(bench, tmp_path, m
     assert state["batch"] == 4 and state["optimizer"]["param_groups"][0]["lr"] == 1e-3
     assert "other tool versions" in capsys.readouterr().err
     assert load_router_checkpoint(tmp_path / "router.pt").metadata["tools"] == "transcribe 99"
+
+
+def test_a_run_does_not_resume_on_a_rewritten_training_file(bench, tmp_path, monkeypatch):
+    """The batches index the items: a file whose items changed, or only their order, would
+    train the rest of the run on other batches than it began with."""
+    from audiorouter.evals.datasets import load_items, write_items
+
+    items = load_items(bench["train"])
+    dataset = write_items(items, tmp_path / "data" / "train.json")
+    real_collect = train_router.collect
+
+    def interrupted(*args):
+        if (tmp_path / "run" / "state.pt").exists():
+            raise KeyboardInterrupt
+        return real_collect(*args)
+
+    monkeypatch.setattr(train_router, "collect", interrupted)
+    args = _args(bench, tmp_path / "run", dataset=str(dataset), dev_items=0)
+    with pytest.raises(KeyboardInterrupt):
+        train_router.main(args)
+    write_items(items[::-1], dataset)
+    with pytest.raises(train_router.ResumeError, match="other items, or in another order"):
+        train_router.main(args)
+
+
+def test_the_seed_alone_fixes_the_weights_and_routes(bench, tmp_path, monkeypatch):
+    """A tool loading its model on a cache miss draws from torch's global generator: what a run
+    learns must not depend on that, or on the global generator's state when it starts."""
+    real_collect = train_router.collect
+
+    def run(run_dir, draws: int) -> tuple[torch.Tensor, dict]:
+        routes = []
+
+        def collect(*args):
+            torch.rand(draws)
+            batch = real_collect(*args)
+            routes.append(batch["actions"])
+            return batch
+
+        monkeypatch.setattr(train_router, "collect", collect)
+        torch.manual_seed(draws)
+        train_router.main(_args(bench, run_dir, dev_items=0, epochs=2))
+        return torch.cat(routes), torch.load(run_dir / "state.pt", weights_only=False)["policy"]
+
+    routes, weights = run(tmp_path / "a", 1)
+    again, weights_again = run(tmp_path / "b", 13)
+    assert routes.shape == (8, len(tool_names())) and torch.equal(routes, again)
+    assert all(torch.equal(weights[name], weights_again[name]) for name in weights)
 
 
 def test_ppo_trains_with_a_critic(bench, tmp_path):

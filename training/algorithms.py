@@ -23,6 +23,14 @@ def tool_distribution(logits: torch.Tensor) -> Bernoulli:
     return Bernoulli(logits=logits)
 
 
+def sample_routes(logits: torch.Tensor, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+    """``n`` routes from the policy's coins, ``[n, n_tools]``, drawn from ``generator``: a run's
+    routes then follow from its seed alone, not from whatever else drew from torch's global
+    generator in between (a tool loading its model on a cache miss does). From the same
+    generator state it draws what ``tool_distribution(logits).sample((n,))`` draws."""
+    return torch.bernoulli(torch.sigmoid(logits).expand(n, *logits.shape), generator=generator)
+
+
 def log_prob(logits: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
     """Log-probability of each tool's coin, ``[..., n_tools]`` (sum the last axis for a route's)."""
     return tool_distribution(logits).log_prob(actions)

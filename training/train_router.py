@@ -35,7 +35,7 @@ from audiorouter.envs import default_dataset
 from audiorouter.tools.errors import AudioRouterError
 from audiorouter.tools.registry import tool_versions
 from audiorouter.training.algorithms import (clipped_policy_loss, group_advantages, log_prob,
-                                             tool_distribution, value_network)
+                                             sample_routes, tool_distribution, value_network)
 
 
 @dataclass
@@ -136,9 +136,10 @@ def batches(n_items: int, args: Args) -> list[list[int]]:
     return out
 
 
-def collect(env: gym.Env, policy: torch.nn.Module, indices: list[int], group_size: int) -> dict:
-    """Sample ``group_size`` routes per item and play them. A step that raises (an unreadable
-    item, say) is skipped and counted: it costs one sample, never the run."""
+def collect(env: gym.Env, policy: torch.nn.Module, indices: list[int], group_size: int,
+            sampler: torch.Generator | None = None) -> dict:
+    """Sample ``group_size`` routes per item (from ``sampler``) and play them. A step that raises
+    (an unreadable item, say) is skipped and counted: it costs one sample, never the run."""
     obs, actions, rewards, groups, correct, calls = [], [], [], [], [], []
     failures, answer_errors, last_error = 0, 0, ""
     tool_failures: dict[str, str] = {}  # tool -> its last error: the answer went on without it
@@ -152,7 +153,7 @@ def collect(env: gym.Env, policy: torch.nn.Module, indices: list[int], group_siz
             continue
         x = torch.as_tensor(item_obs)
         with torch.no_grad():
-            sampled = tool_distribution(policy(x)).sample((group_size,))
+            sampled = sample_routes(policy(x), group_size, sampler)
         for action in sampled:
             try:
                 env.reset(options={"index": index})
@@ -213,22 +214,27 @@ def main(args: Args) -> dict:
         raise ValueError("GRPO compares the routes sampled for one item: --group-size must be at least 2")
     run_dir = Path(args.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(args.seed)
     dataset = ensure_dataset(args)
     env = make_env(args, dataset, args.num_items)
     obs_dim, tools = env.observation_space.shape[0], env.unwrapped.tools
-    policy = policy_network(obs_dim, len(tools), args.hidden)
-    critic = value_network(obs_dim, args.hidden) if args.algorithm == "ppo" else None
+    # The seed alone fixes the initial weights and the sampled routes, whatever the environment's
+    # models drew from torch's global generator while loading (which depends on the caches).
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(args.seed)
+        policy = policy_network(obs_dim, len(tools), args.hidden)
+        critic = value_network(obs_dim, args.hidden) if args.algorithm == "ppo" else None
+    sampler = torch.Generator().manual_seed(args.seed)
     params = list(policy.parameters()) + (list(critic.parameters()) if critic else [])
     optimizer = torch.optim.Adam(params, lr=args.learning_rate)
-    plan = batches(len(env.unwrapped.episodes), args)
-    per_epoch = math.ceil(len(env.unwrapped.episodes) / args.items_per_batch)
+    items = [e.id for e in env.unwrapped.episodes]
+    plan = batches(len(items), args)
+    per_epoch = math.ceil(len(items) / args.items_per_batch)
 
     state_path, log_path = run_dir / "state.pt", run_dir / "progress.csv"
     start = 0
     if state_path.exists():
         state = torch.load(state_path, weights_only=False)
-        _check_resumable(run_dir, state["args"], args)
+        _check_resumable(run_dir, state, args, items)
         if state.get("tools", tool_versions()) != tool_versions():
             print(f"resuming {run_dir} with other tool versions ({state['tools']} then, "
                   f"{tool_versions()} now): the rewards before and after differ in kind; "
@@ -239,14 +245,16 @@ def main(args: Args) -> dict:
         optimizer.load_state_dict(state["optimizer"])
         for group in optimizer.param_groups:  # the step size given now, not the saved one
             group["lr"] = args.learning_rate
-        torch.set_rng_state(state["torch_rng"])
+        # states saved before the sampler had its own generator hold the global one's, which
+        # was then the sampler's
+        sampler.set_state(state.get("sampler_rng", state.get("torch_rng")))
         start = state["batch"]
     log = _CsvLog(log_path, keep_below=start)
 
     steps, t0 = 0, time.perf_counter()
     for b in tqdm(range(start, len(plan)), desc="train", initial=start, total=len(plan),
                   disable=not args.progress):
-        batch = collect(env, policy, plan[b], args.group_size)
+        batch = collect(env, policy, plan[b], args.group_size, sampler)
         if steps == 0 and batch["answer_errors"] == batch["n"]:
             # nothing has worked yet: a set-up error (a missing model, say), not one bad item
             raise RuntimeError(f"every step of the first batch failed; the last: {batch['last_error']}")
@@ -261,11 +269,10 @@ def main(args: Args) -> dict:
         row["steps_per_s"] = round(steps / (time.perf_counter() - t0), 3)
         log.write(row)
         if (b + 1) % args.save_every == 0 or b + 1 == len(plan):
-            _save_state(state_path, b + 1, policy, critic, optimizer, args)
+            _save_state(state_path, b + 1, policy, critic, optimizer, sampler, args, items)
 
-    episodes = env.unwrapped.episodes
-    metadata = {"algorithm": args.algorithm, "trained_on": Path(dataset).name, "num_items": len(episodes),
-                "items": [e.id for e in episodes],
+    metadata = {"algorithm": args.algorithm, "trained_on": Path(dataset).name, "num_items": len(items),
+                "items": items,
                 "reward": args.reward, "cost_per_call": args.cost_per_call,
                 "cost_per_second": args.cost_per_second, "seed": args.seed,
                 "reasoner": env.unwrapped.reasoner.name, "tools": tool_versions(),
@@ -295,8 +302,13 @@ def main(args: Args) -> dict:
     return result
 
 
-def _check_resumable(run_dir: Path, saved: dict, args: Args) -> None:
+def _check_resumable(run_dir: Path, state: dict, args: Args, items: list[str]) -> None:
     """Refuse what would make the resumed run another run; say what else changed."""
+    if state.get("items", items) != items:  # states saved before items were kept are trusted
+        raise ResumeError(f"{run_dir} holds a run on other items, or in another order, than "
+                          f"{args.dataset} gives now: rebuild the training file it was made with, "
+                          "or use a fresh --run-dir")
+    saved = state["args"]
     changed = {k: (saved.get(k), v) for k, v in asdict(args).items() if saved.get(k) != v}
     fatal = {k: v for k, v in changed.items() if k in PLAN_ARGS}
     if fatal:
@@ -334,13 +346,14 @@ def _update(policy, critic, optimizer, batch: dict, args: Args) -> dict:
             "entropy": round(entropy.item(), 4), "p_call": round(p_call, 4)}
 
 
-def _save_state(path: Path, next_batch: int, policy, critic, optimizer, args: Args) -> None:
+def _save_state(path: Path, next_batch: int, policy, critic, optimizer, sampler: torch.Generator,
+                args: Args, items: list[str]) -> None:
     """Written to a temporary file and renamed: an interruption never leaves half a state."""
     tmp = path.with_suffix(".tmp")
     torch.save({"batch": next_batch, "policy": policy.state_dict(),
                 "critic": critic.state_dict() if critic is not None else None,
-                "optimizer": optimizer.state_dict(), "torch_rng": torch.get_rng_state(),
-                "args": asdict(args), "tools": tool_versions()}, tmp)
+                "optimizer": optimizer.state_dict(), "sampler_rng": sampler.get_state(),
+                "args": asdict(args), "items": items, "tools": tool_versions()}, tmp)
     tmp.replace(path)
 
 
