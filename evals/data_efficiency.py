@@ -18,6 +18,7 @@ import json
 import shutil
 import statistics
 import sys
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -140,7 +141,8 @@ def summarise(records: dict[str, list[dict]], runs: dict[str, tuple[int, int]]) 
             "calls": statistics.mean(values["calls"]), "seeds": len(values["accuracy"]),
             "vs_all_points": 100 * (acc - every),
             "oracle_gain_recovered": oracle_gain_recovered(acc, none, oracle)}
-    return {"routers": single, "sizes": per_size}
+    machines = Counter(r.get("machine", "not recorded") for r in records[ORACLE])
+    return {"routers": single, "sizes": per_size, "machines": dict(machines.most_common())}
 
 
 def markdown(results: dict, config: Config) -> str:
@@ -153,6 +155,7 @@ def markdown(results: dict, config: Config) -> str:
              "cached answers are reused, so a rerun costs only what is new). The seeds of a size "
              "share its training items and differ in initial weights, item order and sampled routes; "
              "accuracy is their mean ± the population standard deviation.", "",
+             _machines(results.get("machines", {})), "",
              "| router | trained on | accuracy | per seed | tool calls / question | vs all tools "
              "| oracle gain recovered |",
              "|---|---|---|---|---|---|---|"]
@@ -165,6 +168,14 @@ def markdown(results: dict, config: Config) -> str:
                      f"{v['vs_all_points']:+.1f} pts | {100 * v['oracle_gain_recovered']:.0f}% |")
     lines += ["", "![accuracy against training items](data_efficiency.png)", "", MARKS[1]]
     return "\n".join(lines)
+
+
+def _machines(machines: dict[str, int]) -> str:
+    """Where the answers were computed: every router's record of an item comes from one machine."""
+    if len(machines) == 1:
+        return f"Every answer was computed on one machine: `{next(iter(machines))}`."
+    listed = "; ".join(f"{n} item{'s' * (n > 1)} on `{m}`" for m, n in machines.items())
+    return f"Each item's answers were computed on one machine, the items on {len(machines)}: {listed}."
 
 
 def plot(results: dict, path: Path) -> None:

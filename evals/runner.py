@@ -18,6 +18,14 @@ the routes the other routers took (so it bounds every router it is reported with
 whose oracle never tried the route of a router added later is answered again): a correct
 answer first, then the reasoner's higher probability of the right option, then fewer tools.
 
+An item's records all come from one machine. Another CPU or kernel library rounds
+differently (int8 tagging and quantised LLM kernels are chosen per instruction set), which
+flips near-tied answers and can change the tags the reasoner is told; so where an item has
+new work, or records from several machines (or from before machines were recorded), and an
+earlier record of it was answered elsewhere, every router's route and record of it is done
+again here. Routers are then compared, and bounded by the oracle, on the same arithmetic; a
+folder whose items each come from one machine, with nothing new, costs nothing anywhere.
+
 Decided routes go to ``routes.jsonl``, finished items to ``predictions-<router>.jsonl`` (one
 flushed line each): a rerun skips both, and retries records that carry an error. At the end
 ``predictions-<router>.json`` holds the latest record per item as a JSON list, the input
@@ -28,9 +36,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import platform
 import time
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -110,7 +121,10 @@ def evaluate(items: Sequence[Item], routers: Mapping[str, Router], reasoner: Rea
     """Evaluate each router (and the oracle) on ``items``, appending to ``out_dir``'s files.
 
     ``setup`` (with the reasoner's name) is kept in ``setup.json``: resuming into a folder
-    made with another value of any of its keys is refused rather than mixing results.
+    made with another value of any of its keys is refused rather than mixing results. Records
+    and routes carry the `machine_identity` that made them; an item with new work, or with
+    records not all from one recorded machine, is done again whole here where any record of
+    it was made elsewhere.
     """
     start = time.perf_counter()
     if ORACLE in routers:
@@ -126,7 +140,22 @@ def evaluate(items: Sequence[Item], routers: Mapping[str, Router], reasoner: Rea
     def todo(item: Item) -> list[str]:
         return [name for name in names if item.id not in finished[name]]
 
-    pending = [item for item in items if todo(item)]
+    latest = {name: {r["id"]: r for r in log.records} for name, log in logs.items()}
+
+    def machines(item: Item) -> set[str | None]:
+        lines = [latest[name].get(item.id) for name in names] + session.lines(item.id)
+        return {line.get("machine") for line in lines if line}
+
+    def one_machine(item: Item) -> bool:
+        found = machines(item)
+        return len(found) <= 1 and None not in found
+
+    pending = [item for item in items if todo(item) or not one_machine(item)]
+    for item in pending:  # one machine per item: work on it here redoes what was done elsewhere
+        if machines(item) - {session.machine}:
+            for name in names:
+                finished[name].discard(item.id)
+            session.forget(item.id)
     for item in tqdm(pending, desc="route", disable=not progress):
         session.route_ahead(item, todo(item))
     if oracle:  # a router new to an item may have taken a route that item's oracle never tried
@@ -136,7 +165,7 @@ def evaluate(items: Sequence[Item], routers: Mapping[str, Router], reasoner: Rea
                 finished[ORACLE].discard(item.id)
     for item in tqdm(pending, desc="answer", disable=not progress):
         for record in session.answer(item, todo(item)):
-            logs[record["router"]].append(record)
+            logs[record["router"]].append({**record, "machine": session.machine})
     records = {name: _latest(log.records, items) for name, log in logs.items()}
     for name, recs in records.items():
         (out_dir / f"predictions-{name}.json").write_text(json.dumps(recs, indent=1, ensure_ascii=False))
@@ -153,6 +182,36 @@ def file_identity(path: str | Path) -> str:
     except OSError as exc:
         raise AudioRouterError(f"cannot read {path}: {exc.strerror}") from None
     return f"{path.name} (sha256 {digest})"
+
+
+@cache
+def machine_identity() -> str:
+    """What an answer's arithmetic depends on besides its inputs: the CPU's vector
+    instructions (kernels are picked by them) and the libraries whose kernels run."""
+    fields: dict[str, str] = {}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            fields.setdefault(key.strip(), value.strip())  # the first CPU speaks for all
+    except OSError:
+        pass
+    model = fields.get("model name") or platform.processor() or "unknown CPU"
+    flags = set((fields.get("flags") or fields.get("Features") or "").split())
+    isa = "+".join(f for f in _KERNEL_ISA if f in flags) or "no vector flags read"
+    libraries = ", ".join(f"{name} {_version(name)}" for name in _KERNEL_LIBRARIES)
+    return f"{platform.machine()} {model} ({isa}); {libraries}"
+
+
+_KERNEL_ISA = ("avx2", "fma", "avx512f", "avx512bw", "avx512_vnni", "avx_vnni", "avx512_bf16",
+               "amx_int8", "asimd", "asimddp", "i8mm", "sve")
+_KERNEL_LIBRARIES = ("onnxruntime", "ctranslate2", "cyllama", "torch", "numpy")
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 def _check_setup(path: Path, setup: Mapping[str, str]) -> None:
@@ -199,6 +258,16 @@ class _Session:
         self.route_log = routes
         self.decisions = {(r["router"], r["id"]): r for r in routes.records}
         self.stage_s: Counter[str] = Counter()
+        self.machine = machine_identity()
+
+    def lines(self, item_id: str) -> list[dict]:
+        """The item's logged routes."""
+        return [self.decisions[(name, item_id)] for name in self.routers if (name, item_id) in self.decisions]
+
+    def forget(self, item_id: str) -> None:
+        """Drop the item's logged routes, so that its routers decide it again."""
+        for name in self.routers:
+            self.decisions.pop((name, item_id), None)
 
     def needed(self, names: list[str]) -> list[str]:
         """The routers whose route an item needs: its pending ones, all of them for the oracle."""
@@ -224,7 +293,8 @@ class _Session:
                 route = Route(note=f"router failed ({type(exc).__name__}: {exc}); answering without tools")
             seconds = round(time.perf_counter() - start, 4)
             self.stage_s["route"] += seconds
-            line = {**route.model_dump(mode="json"), "router": name, "id": item.id, "seconds": seconds}
+            line = {**route.model_dump(mode="json"), "router": name, "id": item.id, "seconds": seconds,
+                    "machine": self.machine}
             self.route_log.append(line)
             self.decisions[(name, item.id)] = line
         line = self.decisions[(name, item.id)]
@@ -234,8 +304,7 @@ class _Session:
         """Whether an oracle record scored the route each router took on the item, so that
         it still bounds them all."""
         scored = oracle.get("route_scores", {})
-        lines = [self.decisions.get((name, item_id)) for name in self.routers]
-        return all(_route_name(_key(Route.model_validate(line))) in scored for line in lines if line)
+        return all(_route_name(_key(Route.model_validate(line))) in scored for line in self.lines(item_id))
 
     def answer(self, item: Item, names: list[str]) -> list[dict]:
         """Records of ``names`` for one item; any failure becomes an error record for each."""

@@ -37,6 +37,17 @@ def test_the_table_lists_each_seed_and_says_what_this_invocation_cost():
     assert "2 from `test-k3.json`; this invocation worked on 2 of them in 1.5 min" in table
     cached = data_efficiency.markdown({**results, "wall_s": 0.1, "answered": 0}, config)
     assert "answers were already in the output folder" in cached and "0.0 min" not in cached
+    assert "computed on one machine: `not recorded`" in table
+
+
+def test_the_table_says_which_machines_answered_its_items():
+    records = {"none": _records([0, 0, 0], 0), "all": _records([1, 0, 0], 10),
+               "oracle": [{**r, "machine": m} for r, m in zip(_records([1, 1, 1], 1), "ABA")],
+               "learned-n4-s0": _records([1, 0, 1], 2)}
+    results = summarise(records, {"learned-n4-s0": (4, 0)})
+    assert results["machines"] == {"A": 2, "B": 1}
+    table = data_efficiency.markdown({**results, "wall_s": 1.0, "answered": 0}, Config(train="t", test="t"))
+    assert "the items on 2: 2 items on `A`; 1 item on `B`." in table
 
 
 def test_without_an_oracle_gain_the_share_is_undefined_not_a_division_error():
