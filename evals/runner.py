@@ -159,9 +159,8 @@ def evaluate(items: Sequence[Item], routers: Mapping[str, Router], reasoner: Rea
     for item in tqdm(pending, desc="route", disable=not progress):
         session.route_ahead(item, todo(item))
     if oracle:  # a router new to an item may have taken a route that item's oracle never tried
-        oracles = {r["id"]: r for r in logs[ORACLE].records}
         for item in pending:
-            if item.id in finished[ORACLE] and not session.tried_by(oracles[item.id], item.id):
+            if item.id in finished[ORACLE] and not session.tried_by(latest[ORACLE][item.id], item.id):
                 finished[ORACLE].discard(item.id)
     for item in tqdm(pending, desc="answer", disable=not progress):
         for record in session.answer(item, todo(item)):
