@@ -166,7 +166,7 @@ def markdown(results: dict, config: Config) -> str:
         lines.append(f"| learned (mean of {v['seeds']}) | {size} items | {100 * v['accuracy']:.1f}% "
                      f"± {100 * v['accuracy_sd']:.1f} | {per_seed} | {v['calls']:.2f} | "
                      f"{v['vs_all_points']:+.1f} pts | {100 * v['oracle_gain_recovered']:.0f}% |")
-    lines += ["", "![accuracy against training items](data_efficiency.png)", "", MARKS[1]]
+    lines += ["", "![accuracy and tool calls against training items](data_efficiency.png)", "", MARKS[1]]
     return "\n".join(lines)
 
 
@@ -179,23 +179,48 @@ def _machines(machines: dict[str, int]) -> str:
 
 
 def plot(results: dict, path: Path) -> None:
-    plt = pyplot()
-    sizes = list(results["sizes"])
-    acc = [100 * results["sizes"][n]["accuracy"] for n in sizes]
-    sd = [100 * results["sizes"][n]["accuracy_sd"] for n in sizes]
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.errorbar([int(n) for n in sizes], acc, yerr=sd, marker="o", capsize=3, label="learned router")
-    for name, style in (("none", ":"), ("all", "--"), (ORACLE, "-.")):
-        ax.axhline(100 * results["routers"][name]["accuracy"], linestyle=style, color="grey")
-        ax.annotate(name, (int(sizes[0]) if sizes else 1, 100 * results["routers"][name]["accuracy"]),
-                    fontsize=8, va="bottom")
-    ax.set_xscale("log", base=2)
-    ax.set_xlabel("training items")
-    ax.set_ylabel("test accuracy (%)")
-    ax.legend()
-    fig.tight_layout()
+    fig = figure(results)
     fig.savefig(path, dpi=120)
-    plt.close(fig)
+    pyplot().close(fig)
+
+
+def figure(results: dict):
+    """Accuracy and tool calls against training size: each seed as a dot beside the mean, so a
+    size with one seed does not pass for a settled result, and the call goal (half of all
+    tools') beside the calls."""
+    plt = pyplot()
+    sizes, r = results["sizes"], results["routers"]
+    x = [int(n) for n in sizes]
+    fig, (acc_ax, calls_ax) = plt.subplots(1, 2, figsize=(10, 4))
+    acc_ax.errorbar(x, [100 * v["accuracy"] for v in sizes.values()],
+                    yerr=[100 * v["accuracy_sd"] for v in sizes.values()],
+                    marker="o", capsize=3, label="learned router (mean ± sd)")
+    for n, v in zip(x, sizes.values()):
+        acc_ax.scatter([n] * v["seeds"], [100 * a for a in v["seed_accuracies"]], s=12,
+                       color="tab:blue", alpha=0.4)
+        acc_ax.annotate(f"{v['seeds']} seed{'s' * (v['seeds'] > 1)}", (n, 100 * v["accuracy"]),
+                        textcoords="offset points", xytext=(6, -12), fontsize=7)
+    for name, style in (("none", ":"), ("all", "--"), (ORACLE, "-.")):
+        _reference(acc_ax, 100 * r[name]["accuracy"], name, style, x)
+    acc_ax.set_ylabel("test accuracy (%)")
+    calls_ax.plot(x, [v["calls"] for v in sizes.values()], marker="o", label="learned router")
+    _reference(calls_ax, r["all"]["calls"], "all", "--", x)
+    _reference(calls_ax, r["all"]["calls"] / 2, "goal: half of all", ":", x)
+    _reference(calls_ax, r[ORACLE]["calls"], ORACLE, "-.", x)
+    calls_ax.set_ylabel("tool calls per question")
+    calls_ax.set_ylim(bottom=0)
+    for ax in (acc_ax, calls_ax):
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("training items")
+        ax.legend(loc="center right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _reference(ax, y: float, name: str, style: str, x: list[int]) -> None:
+    """A baseline as a labelled horizontal line."""
+    ax.axhline(y, linestyle=style, color="grey")
+    ax.annotate(name, (x[0] if x else 1, y), fontsize=8, va="bottom")
 
 
 if __name__ == "__main__":

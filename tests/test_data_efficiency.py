@@ -57,6 +57,24 @@ def test_without_an_oracle_gain_the_share_is_undefined_not_a_division_error():
     assert math.isnan(result["sizes"][2]["oracle_gain_recovered"])
 
 
+def test_the_plot_shows_every_seed_and_the_call_goal():
+    from matplotlib.collections import PathCollection
+
+    records = {"none": _records([0, 0], 0), "all": _records([1, 0], 10), "oracle": _records([1, 1], 3),
+               "learned-n4-s0": _records([1, 0], 2), "learned-n4-s1": _records([1, 1], 4),
+               "learned-n8-s0": _records([1, 1], 6)}
+    results = summarise(records, {"learned-n4-s0": (4, 0), "learned-n4-s1": (4, 1), "learned-n8-s0": (8, 0)})
+    fig = data_efficiency.figure(results)
+    accuracy, calls = fig.axes
+    seeds = sorted(tuple(p) for c in accuracy.collections if isinstance(c, PathCollection)
+                   for p in c.get_offsets().tolist())
+    assert seeds == [(4, 50), (4, 100), (8, 100)]
+    assert {t.get_text() for t in accuracy.texts} >= {"2 seeds", "1 seed", "none", "all", "oracle"}
+    assert [tuple(line.get_ydata()) for line in calls.lines if line.get_label() == "learned router"] == [(3, 6)]
+    assert 5 in {line.get_ydata()[0] for line in calls.lines}  # the goal: half of all tools' calls
+    data_efficiency.pyplot().close(fig)
+
+
 @pytest.mark.slow
 def test_the_experiment_trains_evaluates_and_writes_its_table(tmp_path):
     from audiorouter.evals.bench import build_benchmark
