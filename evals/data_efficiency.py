@@ -35,7 +35,7 @@ from .datasets import load_items
 from .docs_page import write_block
 from .report import pyplot, tool_calls
 from .runner import ORACLE, evaluate, file_identity
-from .scoring import accuracy, oracle_gain_recovered
+from .scoring import accuracy, oracle_gain_recovered, paired_difference
 
 MARKS = ("<!-- data-efficiency:start -->", "<!-- data-efficiency:end -->")
 
@@ -122,27 +122,38 @@ def planned_runs(config: Config) -> list[tuple[int, int]]:
 
 
 def summarise(records: dict[str, list[dict]], runs: dict[str, tuple[int, int]]) -> dict:
-    """Accuracy and tool calls per router, and per training size the mean over seeds with the
-    share of the oracle's gain over no tools that it recovers."""
+    """Accuracy and tool calls per router, and per training size the mean over seeds, its
+    difference from all tools with a 95% paired interval over the test items, and the share
+    of the oracle's gain over no tools that it recovers."""
     single = {name: {"accuracy": accuracy(recs).value, "items": len(recs), "calls": tool_calls(recs)}
               for name, recs in records.items()}
     none, every, oracle = (single[k]["accuracy"] for k in ("none", "all", ORACLE))
-    sizes: dict[int, dict] = {}
+    sizes: dict[int, list[str]] = {}
     for name, (size, _) in sorted(runs.items(), key=lambda run: run[1]):  # seeds in order
-        sizes.setdefault(size, {"accuracy": [], "calls": []})
-        sizes[size]["accuracy"].append(single[name]["accuracy"])
-        sizes[size]["calls"].append(single[name]["calls"])
+        sizes.setdefault(size, []).append(name)
     per_size = {}
-    for size, values in sorted(sizes.items()):
-        acc = statistics.mean(values["accuracy"])
+    for size, names in sorted(sizes.items()):
+        accuracies = [single[name]["accuracy"] for name in names]
+        acc = statistics.mean(accuracies)
         per_size[size] = {
-            "accuracy": acc, "accuracy_sd": statistics.pstdev(values["accuracy"]),
-            "seed_accuracies": values["accuracy"],
-            "calls": statistics.mean(values["calls"]), "seeds": len(values["accuracy"]),
+            "accuracy": acc, "accuracy_sd": statistics.pstdev(accuracies),
+            "seed_accuracies": accuracies,
+            "calls": statistics.mean(single[name]["calls"] for name in names), "seeds": len(names),
             "vs_all_points": 100 * (acc - every),
+            "vs_all_interval": _vs_all_interval(records, names),
             "oracle_gain_recovered": oracle_gain_recovered(acc, none, oracle)}
     machines = Counter(r.get("machine", "not recorded") for r in records[ORACLE])
     return {"routers": single, "sizes": per_size, "machines": dict(machines.most_common())}
+
+
+def _vs_all_interval(records: dict[str, list[dict]], names: list[str]) -> list[float]:
+    """95% paired bootstrap interval, in points, of a size's seed-mean accuracy minus all
+    tools', over the items every one of them answered."""
+    right = {name: {r["id"]: float(r["correct"]) for r in records[name]} for name in [*names, "all"]}
+    items = [i for i in right["all"] if all(i in right[name] for name in names)]
+    _, low, high = paired_difference([statistics.mean(right[n][i] for n in names) for i in items],
+                                     [right["all"][i] for i in items])
+    return [100 * low, 100 * high]
 
 
 def markdown(results: dict, config: Config) -> str:
@@ -154,7 +165,8 @@ def markdown(results: dict, config: Config) -> str:
              f"Test items: {items} from `{Path(config.test).name}`; {cost} (trained routers and "
              "cached answers are reused, so a rerun costs only what is new). The seeds of a size "
              "share its training items and differ in initial weights, item order and sampled routes; "
-             "accuracy is their mean ± the population standard deviation.", "",
+             "accuracy is their mean ± the population standard deviation. Beside the difference from all "
+             "tools is its 95% paired bootstrap interval over the test items.", "",
              _machines(results.get("machines", {})), "",
              "| router | trained on | accuracy | per seed | tool calls / question | vs all tools "
              "| oracle gain recovered |",
@@ -163,9 +175,11 @@ def markdown(results: dict, config: Config) -> str:
         lines.append(f"| {name} | – | {100 * r[name]['accuracy']:.1f}% | | {r[name]['calls']:.2f} | | |")
     for size, v in s.items():
         per_seed = " / ".join(f"{100 * a:.1f}" for a in v["seed_accuracies"])
+        low, high = v["vs_all_interval"]
         lines.append(f"| learned (mean of {v['seeds']}) | {size} items | {100 * v['accuracy']:.1f}% "
                      f"± {100 * v['accuracy_sd']:.1f} | {per_seed} | {v['calls']:.2f} | "
-                     f"{v['vs_all_points']:+.1f} pts | {100 * v['oracle_gain_recovered']:.0f}% |")
+                     f"{v['vs_all_points']:+.1f} pts [{low:+.1f}, {high:+.1f}] | "
+                     f"{100 * v['oracle_gain_recovered']:.0f}% |")
     lines += ["", "![accuracy and tool calls against training items](data_efficiency.png)", "", MARKS[1]]
     return "\n".join(lines)
 

@@ -77,6 +77,23 @@ def oracle_gain_recovered(acc: float, none: float, oracle: float) -> float:
     return (acc - none) / (oracle - none) if oracle > none else float("nan")
 
 
+def paired_difference(a: Sequence[float], b: Sequence[float], resamples: int = 10_000,
+                      seed: int = 0) -> tuple[float, float, float]:
+    """Mean of ``a - b`` over the same items and its 95% paired bootstrap interval.
+
+    Two routers answer the same test items, so their difference varies less than either
+    accuracy does: resampling items (not routers) keeps that pairing. ``a`` may be a per-item
+    mean over seeds. The seed fixes the resamples, so a table does not move between reruns."""
+    import numpy as np
+
+    if len(a) != len(b) or not a:
+        raise ValueError(f"a paired difference needs the same items on both sides, not {len(a)} and {len(b)}")
+    diff = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    means = diff[np.random.default_rng(seed).integers(0, len(diff), (resamples, len(diff)))].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(diff.mean()), float(low), float(high)
+
+
 def breakdown(records: Iterable[Mapping], *keys: str) -> dict[str, Accuracy]:
     """Accuracy per value of the first of ``keys`` a record has (``"sub-category", "category"``:
     MMAU leaves many sub-categories empty); records with none of them are left out."""

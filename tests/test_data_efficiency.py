@@ -8,7 +8,7 @@ from audiorouter.training.train_router import Args
 
 
 def _records(correct: list[int], calls: int) -> list[dict]:
-    return [{"correct": bool(c), "tools_used": ["t"] * calls} for c in correct]
+    return [{"id": f"item-{i}", "correct": bool(c), "tools_used": ["t"] * calls} for i, c in enumerate(correct)]
 
 
 def test_the_summary_averages_seeds_and_measures_the_oracle_gain_recovered():
@@ -23,6 +23,8 @@ def test_the_summary_averages_seeds_and_measures_the_oracle_gain_recovered():
     assert n16["accuracy"] == pytest.approx(0.625) and n16["accuracy_sd"] == pytest.approx(0.125)
     assert n16["calls"] == 3 and n16["seeds"] == 2 and n16["seed_accuracies"] == [0.5, 0.75]
     assert n16["vs_all_points"] == pytest.approx(-12.5)
+    # per item, the seeds' mean minus all tools is 0, 0, -0.5, 0: resampled, 3 or 4 draws of the third fall below 2.5%
+    assert n16["vs_all_interval"] == pytest.approx([-37.5, 0.0])
     assert n16["oracle_gain_recovered"] == pytest.approx((0.625 - 0.25) / 0.75)
     assert result["sizes"][32]["oracle_gain_recovered"] == pytest.approx(1.0)
 
@@ -33,7 +35,8 @@ def test_the_table_lists_each_seed_and_says_what_this_invocation_cost():
     results = summarise(records, {"learned-n4-s0": (4, 0), "learned-n4-s1": (4, 1)})
     config = Config(train="t", test="bench/test-k3.json")
     table = data_efficiency.markdown({**results, "wall_s": 90.0, "answered": 2}, config)
-    assert "| learned (mean of 2) | 4 items | 75.0% ± 25.0 | 50.0 / 100.0 | 3.00 | +25.0 pts | 75% |" in table
+    assert ("| learned (mean of 2) | 4 items | 75.0% ± 25.0 | 50.0 / 100.0 | 3.00 | +25.0 pts [+0.0, +50.0] "
+            "| 75% |") in table
     assert "2 from `test-k3.json`; this invocation worked on 2 of them in 1.5 min" in table
     cached = data_efficiency.markdown({**results, "wall_s": 0.1, "answered": 0}, config)
     assert "answers were already in the output folder" in cached and "0.0 min" not in cached

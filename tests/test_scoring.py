@@ -2,7 +2,8 @@ import math
 
 import pytest
 
-from audiorouter.evals.scoring import Accuracy, accuracy, breakdown, indistinct, is_correct, rescore, tokens
+from audiorouter.evals.scoring import (Accuracy, accuracy, breakdown, indistinct, is_correct, paired_difference,
+                                      rescore, tokens)
 
 
 def test_tokens_are_lowercase_word_sets():
@@ -65,3 +66,20 @@ def test_the_interval_always_contains_the_observed_accuracy():
             acc = Accuracy(correct, total)
             low, high = acc.interval
             assert 0.0 <= low <= acc.value <= high <= 1.0
+
+
+def test_a_paired_difference_keeps_the_items_paired():
+    a, b = [1, 1, 0, 1, 0, 1, 1, 0] * 6, [1, 0, 0, 1, 0, 1, 0, 0] * 6  # a is never worse on an item
+    mean, low, high = paired_difference(a, b)
+    assert mean == pytest.approx(2 / 8)
+    assert 0 <= low < mean < high  # a is never worse on an item, so no resample falls below 0
+    assert paired_difference(a, b) == (mean, low, high)  # the seed fixes the resamples
+    assert paired_difference(b, a) == pytest.approx((-mean, -high, -low), abs=0.03)
+    assert paired_difference(a, a) == (0.0, 0.0, 0.0)
+
+
+def test_a_paired_difference_refuses_unpaired_lists():
+    with pytest.raises(ValueError, match="same items"):
+        paired_difference([1, 0], [1])
+    with pytest.raises(ValueError, match="same items"):
+        paired_difference([], [])
