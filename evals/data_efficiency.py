@@ -153,7 +153,7 @@ def _vs_all_interval(records: dict[str, list[dict]], names: list[str]) -> list[f
     items = [i for i in right["all"] if all(i in right[name] for name in names)]
     _, low, high = paired_difference([statistics.mean(right[n][i] for n in names) for i in items],
                                      [right["all"][i] for i in items])
-    return [100 * low, 100 * high]
+    return [round(100 * end, 9) + 0.0 for end in (low, high)]  # a mean of thirds may miss 0 by 1e-16: no "-0.0"
 
 
 def markdown(results: dict, config: Config) -> str:

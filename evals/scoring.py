@@ -86,8 +86,10 @@ def paired_difference(a: Sequence[float], b: Sequence[float], resamples: int = 1
     mean over seeds. The seed fixes the resamples, so a table does not move between reruns."""
     import numpy as np
 
-    if len(a) != len(b) or not a:
+    if len(a) != len(b) or len(a) == 0:
         raise ValueError(f"a paired difference needs the same items on both sides, not {len(a)} and {len(b)}")
+    if resamples < 1:
+        raise ValueError(f"resamples must be at least 1, not {resamples}")
     diff = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
     means = diff[np.random.default_rng(seed).integers(0, len(diff), (resamples, len(diff)))].mean(axis=1)
     low, high = np.percentile(means, [2.5, 97.5])

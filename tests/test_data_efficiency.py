@@ -23,7 +23,8 @@ def test_the_summary_averages_seeds_and_measures_the_oracle_gain_recovered():
     assert n16["accuracy"] == pytest.approx(0.625) and n16["accuracy_sd"] == pytest.approx(0.125)
     assert n16["calls"] == 3 and n16["seeds"] == 2 and n16["seed_accuracies"] == [0.5, 0.75]
     assert n16["vs_all_points"] == pytest.approx(-12.5)
-    # per item, the seeds' mean minus all tools is 0, 0, -0.5, 0: resampled, 3 or 4 draws of the third fall below 2.5%
+    # per item, the seeds' mean minus all tools is 0, 0, -0.5, 0; of 4 draws, 4 of the third (0.4%) lie
+    # below the 2.5% point and 3 or more (5.1%) reach past it, so the low end is 3 of them: -37.5
     assert n16["vs_all_interval"] == pytest.approx([-37.5, 0.0])
     assert n16["oracle_gain_recovered"] == pytest.approx((0.625 - 0.25) / 0.75)
     assert result["sizes"][32]["oracle_gain_recovered"] == pytest.approx(1.0)

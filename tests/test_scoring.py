@@ -1,8 +1,9 @@
 import math
 
+import numpy as np
 import pytest
 
-from audiorouter.evals.scoring import (Accuracy, accuracy, breakdown, indistinct, is_correct, paired_difference,
+from audiorouter.evals.scoring import (Z95, Accuracy, accuracy, breakdown, indistinct, is_correct, paired_difference,
                                       rescore, tokens)
 
 
@@ -74,8 +75,17 @@ def test_a_paired_difference_keeps_the_items_paired():
     assert mean == pytest.approx(2 / 8)
     assert 0 <= low < mean < high  # a is never worse on an item, so no resample falls below 0
     assert paired_difference(a, b) == (mean, low, high)  # the seed fixes the resamples
-    assert paired_difference(b, a) == pytest.approx((-mean, -high, -low), abs=0.03)
+    assert paired_difference(b, a) == pytest.approx((-mean, -high, -low), abs=1e-12)  # same resamples
     assert paired_difference(a, a) == (0.0, 0.0, 0.0)
+
+
+def test_a_paired_difference_interval_is_95_percent():
+    rng = np.random.default_rng(1)
+    a, b = rng.integers(0, 2, 400), rng.integers(0, 2, 400)
+    mean, low, high = paired_difference(a, b)
+    normal = Z95 * np.std(a - b) / np.sqrt(400)  # the bootstrap agrees with the normal interval at this n
+    assert (high - low) / 2 == pytest.approx(normal, rel=0.05)
+    assert (low + high) / 2 == pytest.approx(mean, abs=0.01)
 
 
 def test_a_paired_difference_refuses_unpaired_lists():
@@ -83,3 +93,5 @@ def test_a_paired_difference_refuses_unpaired_lists():
         paired_difference([1, 0], [1])
     with pytest.raises(ValueError, match="same items"):
         paired_difference([], [])
+    with pytest.raises(ValueError, match="resamples"):
+        paired_difference([1], [0], resamples=0)
