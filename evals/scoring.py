@@ -13,6 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
+import numpy as np
+
 _WORD = re.compile(r"\b\w+\b")
 Z95 = 1.959963984540054
 
@@ -84,8 +86,6 @@ def paired_difference(a: Sequence[float], b: Sequence[float], resamples: int = 1
     Two routers answer the same test items, so their difference varies less than either
     accuracy does: resampling items (not routers) keeps that pairing. ``a`` may be a per-item
     mean over seeds. The seed fixes the resamples, so a table does not move between reruns."""
-    import numpy as np
-
     if len(a) != len(b) or len(a) == 0:
         raise ValueError(f"a paired difference needs the same items on both sides, not {len(a)} and {len(b)}")
     if resamples < 1:
