@@ -31,34 +31,51 @@ def post(url: str, body: dict, timeout: float = 240) -> dict:
         return json.loads(response.read())
 
 
+def start_server(workdir: Path, env: dict) -> tuple[subprocess.Popen | None, str, str]:
+    """Start `langgraph dev` on a free port; return (process, url, "") once it answers, or
+    (None, "", why) when it exited or never answered: exit code and the tail of its output."""
+    port = free_port()
+    log_path = workdir / f"server-{port}.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "langgraph"), "dev", "--port", str(port), "--host",
+             "127.0.0.1", "--no-browser", "--no-reload", "--config", str(ROOT / "langgraph.json")],
+            cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(url + "/ok", timeout=2)
+            return process, url, ""
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.5)
+    if process.poll() is None:
+        process.terminate()
+        process.wait(timeout=30)
+    return None, "", f"port {port}, exit code {process.returncode}: {log_path.read_text()[-2000:]!r}"
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = free_port()
+    """The dev server, started afresh (new port) up to three times: a start-up lost to a port
+    race or a signal is not the graph's failure, and every attempt's exit code is reported."""
     env = {**os.environ, "AUDIOROUTER_REASONER_MODEL": "smollm2-135m-instruct",
-           "AUDIOROUTER_ROUTER_KIND": "fixed:count_events,audio_info", "HF_HUB_OFFLINE": "1"}
-    log = open(tmp_path_factory.mktemp("server") / "server.log", "w+")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "langgraph"), "dev", "--port", str(port), "--host",
-         "127.0.0.1", "--no-browser", "--no-reload", "--config", str(ROOT / "langgraph.json")],
-        cwd=tmp_path_factory.mktemp("cwd"), env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+           "AUDIOROUTER_ROUTER_KIND": "fixed:count_events,audio_info", "HF_HUB_OFFLINE": "1",
+           "PYTHONUNBUFFERED": "1"}
+    failures = []
+    for _ in range(3):
+        process, url, why = start_server(tmp_path_factory.mktemp("server"), env)
+        if process is not None:
+            break
+        failures.append(why)
+    else:
+        pytest.fail("langgraph dev did not start:\n" + "\n".join(failures))
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(url + "/ok", timeout=2)
-                break
-            except OSError:
-                if process.poll() is not None:
-                    break
-                time.sleep(0.5)
-        if process.poll() is not None:
-            log.seek(0)
-            pytest.fail(f"langgraph dev exited: {log.read()[-3000:]}")
         yield url
     finally:
         process.terminate()
         process.wait(timeout=30)
-        log.close()
 
 
 @pytest.fixture(scope="module")
