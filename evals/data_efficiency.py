@@ -8,14 +8,14 @@ Each (size, seed) trains with ``training/train_router.py``'s defaults into
 ``out/train-n<size>-s<seed>`` (skipped when its ``router.pt`` exists); then one resumable
 `evaluate` run in ``out/eval`` answers the test items with every router (the baselines'
 answers are shared, and cached answers cost nothing). Results go to ``out/results.json``,
-a plot ``out/data_efficiency.png`` and, with ``--page``, a table in a docs page with
-the plot beside it.
+a plot ``out/data_efficiency.png`` and, with ``--page``, a table in a docs page that shows
+that plot by its relative path.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
+import os
 import statistics
 import sys
 from collections import Counter
@@ -87,10 +87,7 @@ def run(config: Config) -> dict:
     (out / "results.json").write_text(json.dumps(results, indent=1))
     image = out / "data_efficiency.png"
     plot(results, image)
-    if config.page:  # the table's image goes beside the page it is shown in
-        beside = Path(config.page).parent / image.name
-        if beside.resolve() != image.resolve():
-            shutil.copyfile(image, beside)
+    if config.page:
         write_block(Path(config.page), markdown(results, config), MARKS)
     return results
 
@@ -180,7 +177,10 @@ def markdown(results: dict, config: Config) -> str:
                      f"± {100 * v['accuracy_sd']:.1f} | {per_seed} | {v['calls']:.2f} | "
                      f"{v['vs_all_points']:+.1f} pts [{low:+.1f}, {high:+.1f}] | "
                      f"{100 * v['oracle_gain_recovered']:.0f}% |")
-    lines += ["", "![accuracy and tool calls against training items](data_efficiency.png)", "", MARKS[1]]
+    image = Path(config.out) / "data_efficiency.png"
+    if config.page:  # a page shows the plot by its path from the page
+        image = Path(os.path.relpath(image, Path(config.page).parent))
+    lines += ["", f"![accuracy and tool calls against training items]({image.as_posix()})", "", MARKS[1]]
     return "\n".join(lines)
 
 
