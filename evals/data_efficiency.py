@@ -38,6 +38,7 @@ from .runner import ORACLE, evaluate, file_identity
 from .scoring import accuracy, oracle_gain_recovered, paired_difference
 
 MARKS = ("<!-- data-efficiency:start -->", "<!-- data-efficiency:end -->")
+PLOT = "data_efficiency.png"  # in the out folder; the page links it there
 
 
 @dataclass
@@ -85,7 +86,7 @@ def run(config: Config) -> dict:
     results = summarise(evaluation.records, runs)
     results["wall_s"], results["answered"] = evaluation.wall_s, evaluation.answered
     (out / "results.json").write_text(json.dumps(results, indent=1))
-    image = out / "data_efficiency.png"
+    image = out / PLOT
     plot(results, image)
     if config.page:
         write_block(Path(config.page), markdown(results, config), MARKS)
@@ -177,7 +178,7 @@ def markdown(results: dict, config: Config) -> str:
                      f"± {100 * v['accuracy_sd']:.1f} | {per_seed} | {v['calls']:.2f} | "
                      f"{v['vs_all_points']:+.1f} pts [{low:+.1f}, {high:+.1f}] | "
                      f"{100 * v['oracle_gain_recovered']:.0f}% |")
-    image = Path(config.out) / "data_efficiency.png"
+    image = Path(config.out) / PLOT
     if config.page:  # a page shows the plot by its path from the page
         image = Path(os.path.relpath(image, Path(config.page).parent))
     lines += ["", f"![accuracy and tool calls against training items]({image.as_posix()})", "", MARKS[1]]
