@@ -14,9 +14,11 @@ comes in two passes ordered for that cache:
    answered once.
 
 The oracle picks, per item, the best route among no tools, each single tool, all tools and
-the routes the other routers took (so it bounds every router it is reported with; an item
-whose oracle never tried the route of a router added later is answered again): a correct
-answer first, then the reasoner's higher probability of the right option, then fewer tools.
+the routes the other routers took (so it bounds every router it is reported with): a correct
+answer first, then the reasoner's higher probability of the right option, then fewer tools,
+then the earlier route in prompt order. A router added later whose route an item's oracle
+never scored has only that route answered: it competes with the oracle's earlier best, whose
+scores and cost carry over, so the record is the one a single pass over all routes gives.
 
 An item's records all come from one machine. Another CPU or kernel library rounds
 differently (int8 tagging and quantised LLM kernels are chosen per instruction set), which
@@ -134,13 +136,12 @@ def evaluate(items: Sequence[Item], routers: Mapping[str, Router], reasoner: Rea
     _check_setup(out_dir / "setup.json", {"reasoner": reasoner.name, **(setup or {})})
     names = [*routers, *([ORACLE] if oracle else [])]
     logs = {name: JsonlLog(out_dir / f"predictions-{name}.jsonl") for name in names}
-    finished = {name: {r["id"] for r in log.records if not r.get("error")} for name, log in logs.items()}
+    latest = {name: {r["id"]: r for r in log.records} for name, log in logs.items()}
+    finished = {name: {i for i, r in last.items() if not r.get("error")} for name, last in latest.items()}
     session = _Session(routers, reasoner, JsonlLog(out_dir / "routes.jsonl"))
 
     def todo(item: Item) -> list[str]:
         return [name for name in names if item.id not in finished[name]]
-
-    latest = {name: {r["id"]: r for r in log.records} for name, log in logs.items()}
 
     def machines(item: Item) -> set[str | None]:
         lines = [latest[name].get(item.id) for name in names] + session.lines(item.id)
@@ -162,6 +163,7 @@ def evaluate(items: Sequence[Item], routers: Mapping[str, Router], reasoner: Rea
         for item in pending:
             if item.id in finished[ORACLE] and not session.tried_by(latest[ORACLE][item.id], item.id):
                 finished[ORACLE].discard(item.id)
+                session.priors[item.id] = latest[ORACLE][item.id]  # made here: extended, not redone
     for item in tqdm(pending, desc="answer", disable=not progress):
         for record in session.answer(item, todo(item)):
             logs[record["router"]].append({**record, "machine": session.machine})
@@ -258,6 +260,7 @@ class _Session:
         self.decisions = {(r["router"], r["id"]): r for r in routes.records}
         self.stage_s: Counter[str] = Counter()
         self.machine = machine_identity()
+        self.priors: dict[str, dict] = {}  # item id: its oracle record from this machine, to extend
 
     def lines(self, item_id: str) -> list[dict]:
         """The item's logged routes."""
@@ -307,12 +310,17 @@ class _Session:
 
     def answer(self, item: Item, names: list[str]) -> list[dict]:
         """Records of ``names`` for one item; any failure becomes an error record for each."""
+        prior = self.priors.get(item.id)
         try:
             clip = load_audio(item.audio)
             chosen = {n: self.decide(n, item, clip) for n in self.needed(names)}
-            candidates = {_key(route): route for route, _ in chosen.values()}
+            candidates = {_key(route): route for n, (route, _) in chosen.items() if n in names}
+            trying: dict[RouteKey, Route] = {}
             if ORACLE in names:
-                candidates = {**{_key(r): r for r in oracle_routes()}, **candidates}
+                scored = prior["route_scores"] if prior else {}
+                trying = {} if prior else {_key(r): r for r in oracle_routes()}
+                trying.update({_key(r): r for r, _ in chosen.values() if _route_name(_key(r)) not in scored})
+            candidates.update(trying)
             evidence = self._run_tools(clip, {c for k in candidates for c in k})
             answers = {k: self._answer(clip, item, [evidence[c] for c in k])
                        for k in sorted(candidates, key=_prefix_order)}
@@ -321,7 +329,8 @@ class _Session:
         records = [_record(item, n, route, answers[_key(route)], evidence, seconds)
                    for n, (route, seconds) in chosen.items() if n in names]
         if ORACLE in names:
-            records.append(_oracle_record(item, candidates, answers, evidence))
+            records.append(_oracle_record(item, trying, {k: a for k, a in answers.items() if k in trying},
+                                          evidence, prior))
         return records
 
     def _run_tools(self, clip: Clip, calls: set[CallKey]) -> dict[CallKey, Evidence]:
@@ -394,23 +403,35 @@ def _record(item: Item, router: str, route: Route, answer: Answer,
 
 
 def _oracle_record(item: Item, candidates: Mapping[RouteKey, Route], answers: Mapping[RouteKey, Answer],
-                   evidence: Mapping[CallKey, Evidence]) -> dict:
-    """The best candidate's record; its cost is every candidate's (what the bound takes)."""
-    def merit(key: RouteKey) -> tuple[bool, float, int]:
-        answer = answers[key]
-        p_right = (answer.probabilities or [0.0] * len(item.choices))[item.answer_index]
-        return is_correct(item.answer, answer.text, item.choices), p_right, -len(key)
+                   evidence: Mapping[CallKey, Evidence], prior: dict | None = None) -> dict:
+    """The best candidate's record; its cost is every candidate's (what the bound takes).
 
-    merits = {key: merit(key) for key in answers}
-    best = max(merits, key=merits.__getitem__)  # ties: the first in prompt order
+    With ``prior``, the item's oracle record from this machine, ``candidates`` are the routes
+    it never scored: its best competes with theirs, and its scores and cost carry over (its
+    tools include every default call, so only other calls add tool time)."""
+    def merit(key: RouteKey, text: str, probabilities: list[float] | None) -> tuple[bool, float, int]:
+        p_right = (probabilities or [0.0] * len(item.choices))[item.answer_index]
+        return is_correct(item.answer, text, item.choices), p_right, -len(key)
+
+    merits = {key: merit(key, a.text, a.probabilities) for key, a in answers.items()}
+    best = max(merits, key=merits.__getitem__)  # answers come in prompt order; ties: the first
     record = _record(item, ORACLE, candidates[best], answers[best], evidence, 0.0)
+    scores = {_route_name(key): {"correct": correct, "p": round(p, 5)} for key, (correct, p, _) in merits.items()}
+    calls = {c for key in candidates for c in key}
+    tools_s = sum(evidence[c].seconds for c in calls)
+    reason_s = sum(a.seconds for a in answers.values())
     errors = [a.error for a in answers.values() if a.error]
-    record.update(
-        seconds={"route": 0.0, "tools": round(sum(e.seconds for e in evidence.values()), 4),
-                 "reason": round(sum(a.seconds for a in answers.values()), 4)},
-        note=f"best of {len(answers)} routes", error=errors[0] if errors else None,
-        route_scores={_route_name(key): {"correct": correct, "p": round(p, 5)}
-                      for key, (correct, p, _) in merits.items()})
+    if prior:
+        prior_key = _key(Route.model_validate({"calls": prior["calls"]}))
+        # the earlier best stays if it has more merit, or as much and comes first in prompt order
+        if (merit(prior_key, prior["model_output"], prior["probabilities"]), _prefix_order(best)) > \
+                (merits[best], _prefix_order(prior_key)):
+            record = dict(prior)
+        scores = {**prior["route_scores"], **scores}
+        tools_s = prior["seconds"]["tools"] + sum(evidence[c].seconds for c in calls - set(_key(oracle_routes()[-1])))
+        reason_s += prior["seconds"]["reason"]
+    record.update(seconds={"route": 0.0, "tools": round(tools_s, 4), "reason": round(reason_s, 4)},
+                  note=f"best of {len(scores)} routes", error=errors[0] if errors else None, route_scores=scores)
     return record
 
 

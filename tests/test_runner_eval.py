@@ -16,6 +16,7 @@ from audiorouter.tools import AudioRouterError, ToolOutput, load_audio, tool_nam
 from conftest import sine
 
 PAIR = ["transcribe", "count_events"]  # not among the oracle's fixed candidates
+OTHER_PAIR = ["detect_speech", "tag_sounds"]  # as long as PAIR, later in prompt order
 
 
 def _items(root, n: int) -> list[Item]:
@@ -31,12 +32,12 @@ def _items(root, n: int) -> list[Item]:
 
 
 class FakeReasoner:
-    """Right exactly when the evidence is ``right_with`` (registry order); logs every call."""
+    """Right exactly when the evidence is one of the routes ``right_with``; logs every call."""
 
     name = "fake"
 
-    def __init__(self, right_with=PAIR, fail_on=(), log=None):
-        self.right_with, self.fail_on = set(right_with), set(fail_on)
+    def __init__(self, right_with=(PAIR,), fail_on=(), log=None):
+        self.right_with, self.fail_on = [set(route) for route in right_with], set(fail_on)
         self.calls: list[tuple[str, tuple[str, ...]]] = []
         self.log = log if log is not None else []
 
@@ -47,7 +48,7 @@ class FakeReasoner:
         if question in self.fail_on:
             raise RuntimeError("model fell over")
         right = choices.index(str(1 + int(question.rsplit("#", 1)[1]) % 4))
-        k = right if set(tools) == self.right_with else (right + 1 + len(tools) % 3) % len(choices)
+        k = right if set(tools) in self.right_with else (right + 1 + len(tools) % 3) % len(choices)
         p = np.full(len(choices), 0.1)
         p[right] += 0.01 * len(tools)  # more evidence, more belief in the truth
         p[k] += 0.5
@@ -192,9 +193,39 @@ def test_a_router_added_later_is_still_bounded_by_the_oracle(tmp_path, tool_batc
     out, items = tmp_path / "out", _items(tmp_path, 2)
     first = evaluate(items, {"none": NoToolsRouter()}, FakeReasoner(), out)
     assert not any(r["correct"] for r in first.records[ORACLE])  # the pair route was never tried
-    result = evaluate(items, {"none": NoToolsRouter(), "pair": FixedRouter(PAIR, name="pair")}, FakeReasoner(), out)
+    reasoner = FakeReasoner()
+    result = evaluate(items, {"none": NoToolsRouter(), "pair": FixedRouter(PAIR, name="pair")}, reasoner, out)
     assert all(o["correct"] and o["tools_used"] == PAIR for o in result.records[ORACLE])
     assert all(r["correct"] for r in result.records["pair"]) and result.answered == 2
+    # only the new route is answered: the earlier record's scores and cost carry over
+    assert [set(t) for _, t in reasoner.calls] == [set(PAIR)] * 2
+    for old, new, pair in zip(first.records[ORACLE], result.records[ORACLE], result.records["pair"]):
+        p_right = round(pair["probabilities"][pair["choices"].index(pair["answer"])], 5)
+        assert new["route_scores"] == {**old["route_scores"], "transcribe+count_events": {"correct": True, "p": p_right}}
+        assert new["note"] == f"best of {len(tool_names()) + 3} routes"
+        assert new["seconds"]["tools"] == old["seconds"]["tools"]
+        assert new["seconds"]["reason"] >= old["seconds"]["reason"]
+
+
+@pytest.mark.parametrize("passes", [
+    [["pair", "other", "wrong"]],
+    [["pair"], ["pair", "other", "wrong"]],  # the earlier best keeps a tie and beats a worse route
+    [["other", "wrong"], ["pair", "other", "wrong"]],  # a tying route earlier in prompt order wins
+    [["wrong"], ["wrong", "other"], ["pair", "other", "wrong"]],
+])
+def test_an_oracle_extended_by_later_routers_is_the_oracle_of_one_pass(tmp_path, tool_batches, passes):
+    routers = {"pair": FixedRouter(PAIR, name="pair"), "other": FixedRouter(OTHER_PAIR, name="other"),
+               "wrong": FixedRouter(["transcribe", "tag_sounds", "audio_info"], name="wrong")}
+    items, reasoner = _items(tmp_path, 3), FakeReasoner(right_with=(PAIR, OTHER_PAIR))
+    for names in passes:
+        result = evaluate(items, {n: routers[n] for n in names}, reasoner, tmp_path / "out")
+    kept = ("tools_used", "calls", "choice", "probabilities", "correct", "note", "route_scores")
+    oracle = [{k: r[k] for k in kept} | {"tools_s": r["seconds"]["tools"]} for r in result.records[ORACLE]]
+    assert all(r["tools_used"] == PAIR and r["correct"] for r in oracle)
+    assert all(len(r["route_scores"]) == len(tool_names()) + 5 for r in oracle)
+    single = evaluate(items, routers, FakeReasoner(right_with=(PAIR, OTHER_PAIR)), tmp_path / "single")
+    assert oracle == [{k: r[k] for k in kept} | {"tools_s": r["seconds"]["tools"]} for r in single.records[ORACLE]]
+    assert len(reasoner.calls) == len(single.records[ORACLE]) * (len(tool_names()) + 5)  # no route twice
 
 
 def test_a_router_whose_routes_the_oracle_tried_costs_only_its_own_records(tmp_path, tool_batches):
@@ -245,15 +276,27 @@ def test_an_item_answered_on_several_machines_is_done_again_on_one(tmp_path, too
     assert evaluate(items, {"none": NoToolsRouter()}, FakeReasoner(), out, oracle=False).answered == 0
 
 
+def test_an_item_that_failed_when_redone_on_another_machine_is_retried(tmp_path, tool_batches, monkeypatch):
+    out, items, machine = tmp_path / "out", _items(tmp_path, 1), "A"
+    monkeypatch.setattr(runner, "machine_identity", lambda: machine)
+    evaluate(items, {"none": NoToolsRouter()}, FakeReasoner(), out, oracle=False)
+    machine, routers = "B", {"none": NoToolsRouter(), "one": FixedRouter(["transcribe"], name="one")}
+    evaluate(items, routers, FakeReasoner(fail_on={"How many knocks? #0"}), out, oracle=False)  # redone whole: fails
+    reasoner = FakeReasoner()  # the latest records are errors: A's earlier answer does not count
+    result = evaluate(items, routers, reasoner, out, oracle=False)
+    assert sorted(t for _, t in reasoner.calls) == [(), ("transcribe",)]
+    assert [(r["machine"], r["error"]) for recs in result.records.values() for r in recs] == [("B", None)] * 2
+
+
 def test_the_machine_names_its_architecture_and_kernel_libraries():
     identity = runner.machine_identity()
     assert identity.startswith(platform.machine()) and f"numpy {np.__version__}" in identity
 
 
 def test_oracle_prefers_correct_then_probable_then_fewer_tools(tmp_path, tool_batches):
-    result = evaluate(_items(tmp_path, 2), {}, FakeReasoner(right_with=[]), tmp_path / "out")
+    result = evaluate(_items(tmp_path, 2), {}, FakeReasoner(right_with=([],)), tmp_path / "out")
     assert all(r["correct"] and r["tools_used"] == [] for r in result.records[ORACLE])
-    result = evaluate(_items(tmp_path, 2), {}, FakeReasoner(right_with=["nothing"]), tmp_path / "out2")
+    result = evaluate(_items(tmp_path, 2), {}, FakeReasoner(right_with=()), tmp_path / "out2")
     # nothing is right: the route most confident in the truth wins (the fake's: all tools)
     assert all(not r["correct"] and len(r["tools_used"]) == len(tool_names()) for r in result.records[ORACLE])
 
