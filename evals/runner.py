@@ -16,9 +16,9 @@ comes in two passes ordered for that cache:
 The oracle picks, per item, the best route among no tools, each single tool, all tools and
 the routes the other routers took (so it bounds every router it is reported with): a correct
 answer first, then the reasoner's higher probability of the right option, then fewer tools,
-then the earlier route in prompt order. A router added later whose route an item's oracle
-never scored has only that route answered: it competes with the oracle's earlier best, whose
-scores and cost carry over, so the record is the one a single pass over all routes gives.
+then the earlier route in prompt order. A router added later is answered alone, and its
+answers join the oracle's record with no new prompt (`_join_oracle`): the oracle bounds every
+router by construction, and its record is the one a single pass over all routes gives.
 
 An item's records all come from one machine. Another CPU or kernel library rounds
 differently (int8 tagging and quantised LLM kernels are chosen per instruction set), which
@@ -159,15 +159,18 @@ def evaluate(items: Sequence[Item], routers: Mapping[str, Router], reasoner: Rea
             session.forget(item.id)
     for item in tqdm(pending, desc="route", disable=not progress):
         session.route_ahead(item, todo(item))
-    if oracle:  # a router new to an item may have taken a route that item's oracle never tried
-        for item in pending:
-            if item.id in finished[ORACLE] and not session.tried_by(latest[ORACLE][item.id], item.id):
-                finished[ORACLE].discard(item.id)
-                session.priors[item.id] = latest[ORACLE][item.id]  # made here: extended, not redone
     for item in tqdm(pending, desc="answer", disable=not progress):
         for record in session.answer(item, todo(item)):
             logs[record["router"]].append({**record, "machine": session.machine})
     records = {name: _latest(log.records, items) for name, log in logs.items()}
+    if oracle:  # routers added after an item's oracle: their answers join it, with no new prompt
+        by_id = {name: {r["id"]: r for r in recs} for name, recs in records.items()}
+        for item in items:
+            if item.id in by_id[ORACLE]:
+                joined = _join_oracle(item, by_id[ORACLE][item.id], [by_id[n].get(item.id) for n in routers])
+                if joined is not by_id[ORACLE][item.id]:
+                    logs[ORACLE].append(joined)
+        records[ORACLE] = _latest(logs[ORACLE].records, items)
     for name, recs in records.items():
         (out_dir / f"predictions-{name}.json").write_text(json.dumps(recs, indent=1, ensure_ascii=False))
     return Evaluation(records, round(time.perf_counter() - start, 3),
@@ -260,7 +263,6 @@ class _Session:
         self.decisions = {(r["router"], r["id"]): r for r in routes.records}
         self.stage_s: Counter[str] = Counter()
         self.machine = machine_identity()
-        self.priors: dict[str, dict] = {}  # item id: its oracle record from this machine, to extend
 
     def lines(self, item_id: str) -> list[dict]:
         """The item's logged routes."""
@@ -302,25 +304,14 @@ class _Session:
         line = self.decisions[(name, item.id)]
         return Route.model_validate(line), line["seconds"]
 
-    def tried_by(self, oracle: dict, item_id: str) -> bool:
-        """Whether an oracle record scored the route each router took on the item, so that
-        it still bounds them all."""
-        scored = oracle.get("route_scores", {})
-        return all(_route_name(_key(Route.model_validate(line))) in scored for line in self.lines(item_id))
-
     def answer(self, item: Item, names: list[str]) -> list[dict]:
         """Records of ``names`` for one item; any failure becomes an error record for each."""
-        prior = self.priors.get(item.id)
         try:
             clip = load_audio(item.audio)
             chosen = {n: self.decide(n, item, clip) for n in self.needed(names)}
-            candidates = {_key(route): route for n, (route, _) in chosen.items() if n in names}
-            trying: dict[RouteKey, Route] = {}
+            candidates = {_key(route): route for route, _ in chosen.values()}
             if ORACLE in names:
-                scored = prior["route_scores"] if prior else {}
-                trying = {} if prior else {_key(r): r for r in oracle_routes()}
-                trying.update({_key(r): r for r, _ in chosen.values() if _route_name(_key(r)) not in scored})
-            candidates.update(trying)
+                candidates = {**{_key(r): r for r in oracle_routes()}, **candidates}
             evidence = self._run_tools(clip, {c for k in candidates for c in k})
             answers = {k: self._answer(clip, item, [evidence[c] for c in k])
                        for k in sorted(candidates, key=_prefix_order)}
@@ -329,8 +320,7 @@ class _Session:
         records = [_record(item, n, route, answers[_key(route)], evidence, seconds)
                    for n, (route, seconds) in chosen.items() if n in names]
         if ORACLE in names:
-            records.append(_oracle_record(item, trying, {k: a for k, a in answers.items() if k in trying},
-                                          evidence, prior))
+            records.append(_oracle_record(item, candidates, answers, evidence))
         return records
 
     def _run_tools(self, clip: Clip, calls: set[CallKey]) -> dict[CallKey, Evidence]:
@@ -402,37 +392,64 @@ def _record(item: Item, router: str, route: Route, answer: Answer,
             "note": route.note, "error": answer.error}
 
 
+def _merit(item: Item, record: dict) -> tuple[bool, float, int]:
+    """What the oracle prefers, in turn: a correct answer, the reasoner's higher probability of
+    the right option, fewer tools (ties then go to the earlier route in prompt order)."""
+    p_right = (record["probabilities"] or [0.0] * len(item.choices))[item.answer_index]
+    return record["correct"], p_right, -len(record["calls"])
+
+
 def _oracle_record(item: Item, candidates: Mapping[RouteKey, Route], answers: Mapping[RouteKey, Answer],
-                   evidence: Mapping[CallKey, Evidence], prior: dict | None = None) -> dict:
-    """The best candidate's record; its cost is every candidate's (what the bound takes).
-
-    With ``prior``, the item's oracle record from this machine, ``candidates`` are the routes
-    it never scored: its best competes with theirs, and its scores and cost carry over (its
-    tools include every default call, so only other calls add tool time)."""
-    def merit(key: RouteKey, text: str, probabilities: list[float] | None) -> tuple[bool, float, int]:
-        p_right = (probabilities or [0.0] * len(item.choices))[item.answer_index]
-        return is_correct(item.answer, text, item.choices), p_right, -len(key)
-
-    merits = {key: merit(key, a.text, a.probabilities) for key, a in answers.items()}
+                   evidence: Mapping[CallKey, Evidence]) -> dict:
+    """The best candidate's record; its cost is every candidate's (what the bound takes)."""
+    records = {key: _record(item, ORACLE, candidates[key], answer, evidence, 0.0) for key, answer in answers.items()}
+    merits = {key: _merit(item, record) for key, record in records.items()}
     best = max(merits, key=merits.__getitem__)  # answers come in prompt order; ties: the first
-    record = _record(item, ORACLE, candidates[best], answers[best], evidence, 0.0)
-    scores = {_route_name(key): {"correct": correct, "p": round(p, 5)} for key, (correct, p, _) in merits.items()}
-    calls = {c for key in candidates for c in key}
-    tools_s = sum(evidence[c].seconds for c in calls)
-    reason_s = sum(a.seconds for a in answers.values())
+    record = records[best]
     errors = [a.error for a in answers.values() if a.error]
-    if prior:
-        prior_key = _key(Route.model_validate({"calls": prior["calls"]}))
-        # the earlier best stays if it has more merit, or as much and comes first in prompt order
-        if (merit(prior_key, prior["model_output"], prior["probabilities"]), _prefix_order(best)) > \
-                (merits[best], _prefix_order(prior_key)):
-            record = dict(prior)
-        scores = {**prior["route_scores"], **scores}
-        tools_s = prior["seconds"]["tools"] + sum(evidence[c].seconds for c in calls - set(_key(oracle_routes()[-1])))
-        reason_s += prior["seconds"]["reason"]
-    record.update(seconds={"route": 0.0, "tools": round(tools_s, 4), "reason": round(reason_s, 4)},
-                  note=f"best of {len(scores)} routes", error=errors[0] if errors else None, route_scores=scores)
+    record.update(
+        seconds={"route": 0.0, "tools": round(sum(e.seconds for e in evidence.values()), 4),
+                 "reason": round(sum(a.seconds for a in answers.values()), 4)},
+        note=f"best of {len(answers)} routes", error=errors[0] if errors else None,
+        route_scores={_route_name(key): {"correct": correct, "p": round(p, 5)}
+                      for key, (correct, p, _) in merits.items()})
     return record
+
+
+def _join_oracle(item: Item, oracle: dict, routers: Iterable[dict | None]) -> dict:
+    """The oracle record with the routers' answers on the item joined in: a route it never
+    scored is added to its scores, and an answer of more merit than its pick becomes the pick.
+    Unchanged, it is returned as it is.
+
+    So the oracle bounds every router, even one added later, without asking the reasoner again:
+    the router's record is that route's answer. It is the record a single pass over all routes
+    gives, where the reasoner answers a prompt the same each time; where the answer moves by a
+    rounding (the reasoner's KV cache reuses a different prefix), the router's answer is the
+    one its row in the table counts, so it is the one the oracle weighs."""
+    if oracle.get("error"):
+        return oracle
+    pick, scores, reason_s = oracle, dict(oracle["route_scores"]), oracle["seconds"]["reason"]
+    for record in routers:
+        if not record or record.get("error"):
+            continue
+        key = _record_key(record)
+        merit, name = _merit(item, record), _route_name(key)
+        score = {"correct": merit[0], "p": round(merit[1], 5)}
+        if name not in scores:
+            reason_s += record["seconds"]["reason"]
+        if name not in scores or (score["correct"], score["p"]) > (scores[name]["correct"], scores[name]["p"]):
+            scores[name] = score
+        # equal merit goes to the route earlier in prompt order, as in a single pass
+        if (merit, _prefix_order(_record_key(pick))) > (_merit(item, pick), _prefix_order(key)):
+            pick = record
+    if pick is oracle and scores == oracle["route_scores"]:
+        return oracle
+    return {**pick, "router": ORACLE, "machine": oracle.get("machine"), "note": f"best of {len(scores)} routes",
+            "seconds": {**oracle["seconds"], "reason": round(reason_s, 4)}, "route_scores": scores}
+
+
+def _record_key(record: dict) -> RouteKey:
+    return _key(Route.model_validate({"calls": record["calls"]}))
 
 
 def _failed(item: Item, router: str, exc: Exception) -> dict:

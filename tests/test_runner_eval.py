@@ -207,6 +207,24 @@ def test_a_router_added_later_is_still_bounded_by_the_oracle(tmp_path, tool_batc
         assert new["seconds"]["reason"] >= old["seconds"]["reason"]
 
 
+def test_the_oracle_bounds_a_later_router_whose_answer_moved(tmp_path, tool_batches):
+    out, items = tmp_path / "out", _items(tmp_path, 2)
+    first = evaluate(items, {"none": NoToolsRouter()}, FakeReasoner(), out)
+    assert all(not o["route_scores"]["transcribe"]["correct"] for o in first.records[ORACLE])
+    # the same route answered again comes out otherwise (a rounding moved it): the router is right
+    moved = FakeReasoner(right_with=(["transcribe"],))
+    result = evaluate(items, {"none": NoToolsRouter(), "one": FixedRouter(["transcribe"], name="one")}, moved, out)
+    assert [t for _, t in moved.calls] == [("transcribe",)] * 2  # nothing asked again for the oracle
+    assert all(r["correct"] for r in result.records["one"])
+    for oracle, one in zip(result.records[ORACLE], result.records["one"]):
+        assert oracle["correct"] and oracle["tools_used"] == ["transcribe"] and oracle["router"] == ORACLE
+        assert oracle["probabilities"] == one["probabilities"] and oracle["route_scores"]["transcribe"]["correct"]
+    assert len(_lines(out / f"predictions-{ORACLE}.jsonl")) == 4
+    assert evaluate(items, {"none": NoToolsRouter(), "one": FixedRouter(["transcribe"], name="one")},
+                    FakeReasoner(), out).answered == 0
+    assert len(_lines(out / f"predictions-{ORACLE}.jsonl")) == 4  # joined once, not again
+
+
 @pytest.mark.parametrize("passes", [
     [["pair", "other", "wrong"]],
     [["pair"], ["pair", "other", "wrong"]],  # the earlier best keeps a tie and beats a worse route
