@@ -18,7 +18,8 @@ the routes the other routers took (so it bounds every router it is reported with
 answer first, then the reasoner's higher probability of the right option, then fewer tools,
 then the earlier route in prompt order. A router added later is answered alone, and its
 answers join the oracle's record with no new prompt (`_join_oracle`): the oracle bounds every
-router by construction, and its record is the one a single pass over all routes gives.
+router by construction, and where the reasoner answers a prompt the same each time its pick
+and scores are those a single pass over all routes gives.
 
 An item's records all come from one machine. Another CPU or kernel library rounds
 differently (int8 tagging and quantised LLM kernels are chosen per instruction set), which
@@ -394,9 +395,14 @@ def _record(item: Item, router: str, route: Route, answer: Answer,
 
 def _merit(item: Item, record: dict) -> tuple[bool, float, int]:
     """What the oracle prefers, in turn: a correct answer, the reasoner's higher probability of
-    the right option, fewer tools (ties then go to the earlier route in prompt order)."""
+    the right option, fewer tools."""
     p_right = (record["probabilities"] or [0.0] * len(item.choices))[item.answer_index]
     return record["correct"], p_right, -len(record["calls"])
+
+
+def _score(merit: tuple[bool, float, int]) -> dict:
+    """A route's entry in the oracle's ``route_scores``."""
+    return {"correct": merit[0], "p": round(merit[1], 5)}
 
 
 def _oracle_record(item: Item, candidates: Mapping[RouteKey, Route], answers: Mapping[RouteKey, Answer],
@@ -411,41 +417,46 @@ def _oracle_record(item: Item, candidates: Mapping[RouteKey, Route], answers: Ma
         seconds={"route": 0.0, "tools": round(sum(e.seconds for e in evidence.values()), 4),
                  "reason": round(sum(a.seconds for a in answers.values()), 4)},
         note=f"best of {len(answers)} routes", error=errors[0] if errors else None,
-        route_scores={_route_name(key): {"correct": correct, "p": round(p, 5)}
-                      for key, (correct, p, _) in merits.items()})
+        route_scores={_route_name(key): _score(merit) for key, merit in merits.items()})
     return record
 
 
 def _join_oracle(item: Item, oracle: dict, routers: Iterable[dict | None]) -> dict:
     """The oracle record with the routers' answers on the item joined in: a route it never
-    scored is added to its scores, and an answer of more merit than its pick becomes the pick.
+    scored is added to its scores, and an answer that `_beats` its pick becomes the pick.
     Unchanged, it is returned as it is.
 
-    So the oracle bounds every router, even one added later, without asking the reasoner again:
-    the router's record is that route's answer. It is the record a single pass over all routes
-    gives, where the reasoner answers a prompt the same each time; where the answer moves by a
-    rounding (the reasoner's KV cache reuses a different prefix), the router's answer is the
-    one its row in the table counts, so it is the one the oracle weighs."""
-    if oracle.get("error"):
+    So the oracle bounds every router, even one added later, without asking the reasoner
+    again. Where the reasoner answers a prompt the same each time, the pick and scores are
+    those of a single pass over all routes; where a re-asked prompt comes out otherwise (its
+    KV cache reused another prefix), the oracle weighs the answer the router's row counts.
+    Each new route adds its reasoner time to the cost; the tool time stays the oracle's (every
+    default call), so a router's calls with other arguments count in that router's cost only."""
+    if "route_scores" not in oracle:  # the item itself failed: nothing to join
         return oracle
     pick, scores, reason_s = oracle, dict(oracle["route_scores"]), oracle["seconds"]["reason"]
     for record in routers:
         if not record or record.get("error"):
             continue
-        key = _record_key(record)
-        merit, name = _merit(item, record), _route_name(key)
-        score = {"correct": merit[0], "p": round(merit[1], 5)}
+        name, score = _route_name(_record_key(record)), _score(_merit(item, record))
         if name not in scores:
             reason_s += record["seconds"]["reason"]
         if name not in scores or (score["correct"], score["p"]) > (scores[name]["correct"], scores[name]["p"]):
             scores[name] = score
-        # equal merit goes to the route earlier in prompt order, as in a single pass
-        if (merit, _prefix_order(_record_key(pick))) > (_merit(item, pick), _prefix_order(key)):
+        if _beats(item, record, pick):
             pick = record
     if pick is oracle and scores == oracle["route_scores"]:
         return oracle
-    return {**pick, "router": ORACLE, "machine": oracle.get("machine"), "note": f"best of {len(scores)} routes",
-            "seconds": {**oracle["seconds"], "reason": round(reason_s, 4)}, "route_scores": scores}
+    return {**pick, "router": ORACLE, "machine": oracle.get("machine"), "error": oracle.get("error"),
+            "note": f"best of {len(scores)} routes", "route_scores": scores,
+            "seconds": {**oracle["seconds"], "reason": round(reason_s, 4)}}
+
+
+def _beats(item: Item, record: dict, pick: dict) -> bool:
+    """Whether the oracle takes ``record`` over ``pick``: more merit, or as much and earlier in
+    prompt order (a single pass answers in that order and keeps the first best)."""
+    mine, theirs = _merit(item, record), _merit(item, pick)
+    return mine > theirs or (mine == theirs and _prefix_order(_record_key(record)) < _prefix_order(_record_key(pick)))
 
 
 def _record_key(record: dict) -> RouteKey:

@@ -1,5 +1,6 @@
 import json
 import platform
+import time
 from collections import Counter
 
 import numpy as np
@@ -193,7 +194,13 @@ def test_a_router_added_later_is_still_bounded_by_the_oracle(tmp_path, tool_batc
     out, items = tmp_path / "out", _items(tmp_path, 2)
     first = evaluate(items, {"none": NoToolsRouter()}, FakeReasoner(), out)
     assert not any(r["correct"] for r in first.records[ORACLE])  # the pair route was never tried
-    reasoner = FakeReasoner()
+
+    class Slow(FakeReasoner):  # takes measurable time, which the oracle's cost must gain
+        def answer(self, *args):
+            time.sleep(0.01)
+            return super().answer(*args)
+
+    reasoner = Slow()
     result = evaluate(items, {"none": NoToolsRouter(), "pair": FixedRouter(PAIR, name="pair")}, reasoner, out)
     assert all(o["correct"] and o["tools_used"] == PAIR for o in result.records[ORACLE])
     assert all(r["correct"] for r in result.records["pair"]) and result.answered == 2
@@ -201,10 +208,12 @@ def test_a_router_added_later_is_still_bounded_by_the_oracle(tmp_path, tool_batc
     assert [set(t) for _, t in reasoner.calls] == [set(PAIR)] * 2
     for old, new, pair in zip(first.records[ORACLE], result.records[ORACLE], result.records["pair"]):
         p_right = round(pair["probabilities"][pair["choices"].index(pair["answer"])], 5)
-        assert new["route_scores"] == {**old["route_scores"], "transcribe+count_events": {"correct": True, "p": p_right}}
+        added = {"transcribe+count_events": {"correct": True, "p": p_right}}
+        assert new["route_scores"] == {**old["route_scores"], **added}
         assert new["note"] == f"best of {len(tool_names()) + 3} routes"
         assert new["seconds"]["tools"] == old["seconds"]["tools"]
-        assert new["seconds"]["reason"] >= old["seconds"]["reason"]
+        assert pair["seconds"]["reason"] >= 0.01
+        assert new["seconds"]["reason"] == round(old["seconds"]["reason"] + pair["seconds"]["reason"], 4)
 
 
 def test_the_oracle_bounds_a_later_router_whose_answer_moved(tmp_path, tool_batches):
@@ -223,6 +232,39 @@ def test_the_oracle_bounds_a_later_router_whose_answer_moved(tmp_path, tool_batc
     assert evaluate(items, {"none": NoToolsRouter(), "one": FixedRouter(["transcribe"], name="one")},
                     FakeReasoner(), out).answered == 0
     assert len(_lines(out / f"predictions-{ORACLE}.jsonl")) == 4  # joined once, not again
+
+
+def test_a_later_router_that_does_worse_or_fails_on_a_scored_route_leaves_the_oracle(tmp_path, tool_batches):
+    out, items = tmp_path / "out", _items(tmp_path, 2)
+    evaluate(items, {"none": NoToolsRouter()}, FakeReasoner(right_with=(["transcribe"],)), out)
+    before = _lines(out / f"predictions-{ORACLE}.jsonl")
+    routers = {"none": NoToolsRouter(), "one": FixedRouter(["transcribe"], name="one"),
+               "pair": FixedRouter(PAIR, name="pair")}
+    # the scored route comes out wrong this time, and every prompt of q1 fails
+    result = evaluate(items, routers, FakeReasoner(right_with=(), fail_on={"How many knocks? #1"}), out)
+    assert not result.records["one"][0]["correct"] and result.records["pair"][1]["error"]
+    q0, q1 = result.records[ORACLE]
+    scores = dict(q0["route_scores"])  # the new route is added, the scored one keeps its better answer
+    assert not scores.pop("transcribe+count_events")["correct"] and scores == before[0]["route_scores"]
+    assert q0["tools_used"] == ["transcribe"] and q0["correct"]  # its earlier, better answer stays
+    assert q1 == before[1]  # failed answers join nothing
+    assert len(_lines(out / f"predictions-{ORACLE}.jsonl")) == len(before) + 1
+
+
+def test_an_oracle_that_failed_on_a_route_still_bounds_the_routers(tmp_path, tool_batches):
+    class FailsOnAllTools(FakeReasoner):
+        def answer(self, clip, question, choices, evidence):
+            if len(evidence) == len(tool_names()):
+                raise RuntimeError("prompt too long")
+            return super().answer(clip, question, choices, evidence)
+
+    out, items, routers = tmp_path / "out", _items(tmp_path, 1), {"one": FixedRouter(["transcribe"], name="one")}
+    evaluate(items, routers, FailsOnAllTools(right_with=(["transcribe"],)), out)
+    # the oracle is redone (it carries an error) and its transcribe answer moves; the router's stays
+    result = evaluate(items, routers, FailsOnAllTools(right_with=()), out)
+    oracle, one = result.records[ORACLE][0], result.records["one"][0]
+    assert one["correct"] and oracle["correct"] and oracle["tools_used"] == ["transcribe"]
+    assert "prompt too long" in oracle["error"]  # still to be retried
 
 
 @pytest.mark.parametrize("passes", [
@@ -244,6 +286,9 @@ def test_an_oracle_extended_by_later_routers_is_the_oracle_of_one_pass(tmp_path,
     single = evaluate(items, routers, FakeReasoner(right_with=(PAIR, OTHER_PAIR)), tmp_path / "single")
     assert oracle == [{k: r[k] for k in kept} | {"tools_s": r["seconds"]["tools"]} for r in single.records[ORACLE]]
     assert len(reasoner.calls) == len(single.records[ORACLE]) * (len(tool_names()) + 5)  # no route twice
+    lines = len(_lines(tmp_path / "out" / f"predictions-{ORACLE}.jsonl"))
+    assert evaluate(items, routers, reasoner, tmp_path / "out").answered == 0
+    assert len(_lines(tmp_path / "out" / f"predictions-{ORACLE}.jsonl")) == lines  # joined once only
 
 
 def test_a_router_whose_routes_the_oracle_tried_costs_only_its_own_records(tmp_path, tool_batches):
