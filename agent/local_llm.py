@@ -5,7 +5,11 @@ Two things matter on a CPU and shape this class:
 * **prefix reuse**: the KV cache keeps the last prompt; a new prompt only pays for the
   tokens after the longest prefix it shares with it (the system prompt, the tool schemas,
   the same clip's description and question), so scoring several prompts about one item
-  costs little more than one;
+  costs little more than one. The price is a rounding: llama.cpp's CPU kernels give a token
+  slightly different values in a batch of another size, so a prompt's logits depend on how
+  much of it was already held (by a few hundredths of a letter's probability in a check). Fixed
+  blocks, reused only whole, make them bit-stable at about twice the time, so instead the
+  reasoner's on-disk cache keeps each prompt's first answer;
 * **scores, not only text**: `letter_distribution` reads the next-token logits of the
   option letters after a single prefill, which is what calibrated multiple choice needs.
 """

@@ -112,7 +112,9 @@ class CascadeReasoner:
             "tokens": len(self.llm.tokenize(prompt))})
 
     def _cached(self, kind: str, prompt: str, compute) -> Any:
-        """Reasoner outputs are deterministic: cache them by prompt, on disk."""
+        """Cache outputs by prompt, on disk. A prompt's scores are not bit-stable (they move by a
+        rounding with how much of it the KV cache already held: see `local_llm`), so the first
+        answer is kept and every later use of the prompt agrees with it."""
         if not self.use_cache:
             return compute()
         key = cache_key(kind, self.name, prompt)
