@@ -227,7 +227,7 @@ def figure(results: dict):
     for ax in (acc_ax, calls_ax):
         ax.set_xscale("log", base=2)
         ax.set_xlabel("training items")
-        ax.legend(loc="center right", fontsize=8)
+        ax.legend(loc="best", fontsize=8)
     fig.tight_layout()
     return fig
 
