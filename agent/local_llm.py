@@ -2,16 +2,16 @@
 
 Two things matter on a CPU and shape this class:
 
-* **prefix reuse**: the KV cache keeps the last prompt; a new prompt only pays for the
-  tokens after the longest prefix it shares with it (the system prompt, the tool schemas,
-  the same clip's description and question), so scoring several prompts about one item
-  costs little more than one. The price is a rounding: llama.cpp's CPU kernels give a token
-  slightly different values in a batch of another size, so a prompt's logits depend on how
-  much of it was already held (by a few hundredths of a letter's probability in a check). Fixed
-  blocks, reused only whole, make them bit-stable at about twice the time, so instead the
-  reasoner's on-disk cache keeps each prompt's first answer;
-* **scores, not only text**: `letter_distribution` reads the next-token logits of the
-  option letters after a single prefill, which is what calibrated multiple choice needs.
+* **prefix reuse, bit-stable**: llama.cpp's CPU kernels give a token different values in a
+  batch of another size (small batches take another path: up to 0.6 in a logit of
+  SmolLM2-135M), so reusing "whatever the KV cache holds" would make a prompt's scores
+  depend on the prompt before it. Reuse therefore stops only at *anchors*: texts evaluated
+  on their own by `prefill` (a reasoner's fixed instruction and worked examples). A prompt
+  that starts with an anchor reuses it and evaluates the rest from there, always the same
+  way, so the same prompt gives the same scores whatever ran before it;
+* **scores, not only text**: `continuation_logprobs` scores each answer option as text after
+  one prefill, all options in one batch; `letter_distribution` reads the next-token logits
+  of option letters.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ from audiorouter.tools import ModelSpec, resolve_model
 from audiorouter.tools.base import load_once
 from audiorouter.tools.errors import AudioRouterError
 from audiorouter.tools.models import QWEN_CODER_1_5B
+
+
+MAX_CONTINUATIONS = 10  # options a multiple-choice question may have
 
 
 class LocalLLMError(AudioRouterError):
@@ -66,10 +69,13 @@ class LocalLLM:
         ctx_params.n_batch = 512
         ctx_params.n_threads = threads
         ctx_params.n_threads_batch = threads
+        ctx_params.n_seq_max = MAX_CONTINUATIONS + 1  # the prompt, then one sequence per option
+        ctx_params.kv_unified = True  # options share the prompt's cells instead of copies
         self._ctx = cy.LlamaContext(self._model, ctx_params)
         self._cy = cy
         self.n_ctx = n_ctx
         self._cached: list[int] = []  # tokens whose keys/values are in the context
+        self._anchors: dict[int, tuple[int, ...]] = {0: ()}  # length -> tokens: reuse stops here
         self._lock = threading.Lock()
         self.stats = {"prompt_tokens": 0, "evaluated_tokens": 0, "generated_tokens": 0}
 
@@ -83,6 +89,18 @@ class LocalLLM:
             self._ctx.memory_seq_rm(0, -1, -1)
             self._cached = []
 
+    def prefill(self, text: str) -> None:
+        """Evaluate ``text`` on its own and keep it as an anchor: every later prompt that starts
+        with it reuses its keys and values (a fixed prompt prefix, at start-up or per question:
+        a no-op while it is still cached)."""
+        with self._lock:
+            tokens = self.tokenize(text)
+            if not tokens:
+                raise LocalLLMError("empty prompt")
+            self._anchors[len(tokens)] = tuple(tokens)
+            if self._cached[:len(tokens)] != tokens:
+                self._prefill(tokens)
+
     def tokenize(self, text: str) -> list[int]:
         return list(self._vocab.tokenize(text, add_special=False, parse_special=True))
 
@@ -94,6 +112,60 @@ class LocalLLM:
         chosen = logits[ids].astype(np.float64)
         p = np.exp(chosen - chosen.max())
         return p / p.sum()
+
+    def continuation_logprobs(self, prompt: str, continuations: Sequence[str], *,
+                              end: str | None = None) -> list[np.ndarray]:
+        """Log-probability of every token of each continuation after ``prompt``, teacher-forced.
+
+        The prompt is evaluated once (after the longest cached prefix); each continuation then
+        runs as its own sequence over the prompt's cached keys and values, all of them in one
+        batch. ``end`` (e.g. the end-of-turn token) is scored after each continuation, so an
+        option that is a prefix of another ("3" and "30") is told apart by whether it ends.
+        """
+        if not 1 <= len(continuations) <= MAX_CONTINUATIONS:
+            raise LocalLLMError(f"score 1 to {MAX_CONTINUATIONS} continuations, not {len(continuations)}")
+        end_ids = [self._single_token(end, special=True)] if end else []
+        conts = [self.tokenize(c) + end_ids for c in continuations]
+        if any(len(c) == len(end_ids) for c in conts):
+            raise LocalLLMError("cannot score an empty continuation")
+        with self._lock:
+            prompt_ids = self.tokenize(prompt)
+            if len(prompt_ids) + max(map(len, conts)) >= self.n_ctx:
+                raise LocalLLMError(f"prompt of {len(prompt_ids)} tokens and its options exceed "
+                                    f"the context of {self.n_ctx}")
+            first = _log_softmax(self._prefill(prompt_ids))
+            rows = self._decode_branches(len(prompt_ids), [c[:-1] for c in conts])
+        out, row = [], 0
+        for cont in conts:
+            scores = [first[cont[0]]]
+            for token in cont[1:]:
+                scores.append(_log_softmax(rows[row])[token])
+                row += 1
+            out.append(np.asarray(scores, dtype=np.float64))
+        return out
+
+    def _decode_branches(self, position: int, branches: list[list[int]]) -> list[np.ndarray]:
+        """Logits after each token of each branch, every branch its own sequence copied from
+        sequence 0 (which holds the prompt), all in one batch; the branches are dropped after."""
+        total = sum(map(len, branches))
+        if total == 0:
+            return []
+        batch = self._cy.LlamaBatch(n_tokens=total, embd=0, n_seq_max=1)
+        for seq, branch in enumerate(branches, start=1):
+            self._ctx.memory_seq_rm(seq, -1, -1)
+            self._ctx.memory_seq_cp(0, seq, -1, -1)
+            for j, token in enumerate(branch):
+                batch.add(token, position + j, [seq], True)
+        try:
+            self._ctx.decode(batch)
+            return [np.asarray(self._ctx.get_logits_ith(i), dtype=np.float32) for i in range(total)]
+        except Exception as exc:
+            self._ctx.memory_seq_rm(-1, -1, -1)
+            self._cached = []
+            raise LocalLLMError(f"llama.cpp decode failed: {exc}") from exc
+        finally:
+            for seq in range(1, len(branches) + 1):
+                self._ctx.memory_seq_rm(seq, -1, -1)
 
     def generate(self, prompt: str, *, max_tokens: int = 64, stop: Sequence[str] = ()) -> str:
         """Greedy continuation of ``prompt`` until end-of-turn, a stop string or ``max_tokens``."""
@@ -117,8 +189,8 @@ class LocalLLM:
             text = text.split(s)[0]
         return text.strip()
 
-    def _single_token(self, text: str) -> int:
-        ids = self._vocab.tokenize(text, add_special=False, parse_special=False)
+    def _single_token(self, text: str, *, special: bool = False) -> int:
+        ids = self._vocab.tokenize(text, add_special=False, parse_special=special)
         if len(ids) != 1:
             raise LocalLLMError(f"{text!r} is not a single token for {self.name}")
         return ids[0]
@@ -133,25 +205,27 @@ class LocalLLM:
         return "".join(pieces)
 
     def _prefill(self, tokens: list[int]) -> np.ndarray:
-        """Logits after ``tokens``, evaluating only what the KV cache does not already hold."""
+        """Logits after ``tokens``. Evaluation starts at the longest anchor that begins the
+        prompt and is still cached, and stops at every anchor on the way, so a prompt's
+        values never depend on what was cached before it."""
         if not tokens:
             raise LocalLLMError("empty prompt")
         if len(tokens) >= self.n_ctx:
             raise LocalLLMError(f"prompt of {len(tokens)} tokens exceeds the context of {self.n_ctx}")
-        common = 0
-        for a, b in zip(self._cached, tokens[:-1]):  # always evaluate the last token for its logits
-            if a != b:
-                break
-            common += 1
-        self._ctx.memory_seq_rm(0, common, -1)
-        self._cached = self._cached[:common]
-        logits = None
-        for start in range(common, len(tokens), 512):
-            chunk = tokens[start:start + 512]
-            logits = self._decode(chunk, start)
-            self._cached.extend(chunk)
+        stops = sorted(n for n, anchor in self._anchors.items()
+                       if n < len(tokens) and tuple(tokens[:n]) == anchor)
+        start = max(n for n in stops if self._cached[:n] == tokens[:n])
+        self._ctx.memory_seq_rm(0, start, -1)
+        self._cached = self._cached[:start]
+        logits, reused = None, start
+        for stop in [n for n in stops if n > start] + [len(tokens)]:
+            for first in range(start, stop, 512):
+                chunk = tokens[first:min(first + 512, stop)]
+                logits = self._decode(chunk, first)
+                self._cached.extend(chunk)
+            start = stop
         self.stats["prompt_tokens"] += len(tokens)
-        self.stats["evaluated_tokens"] += len(tokens) - common
+        self.stats["evaluated_tokens"] += len(tokens) - reused
         return logits
 
     def _decode(self, tokens: list[int], position: int) -> np.ndarray:
@@ -162,6 +236,11 @@ class LocalLLM:
             self._cached = []
             raise LocalLLMError(f"llama.cpp decode failed: {exc}") from exc
         return np.asarray(self._ctx.get_logits_ith(-1), dtype=np.float32)
+
+
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits.astype(np.float64) - float(logits.max())
+    return shifted - np.log(np.exp(shifted).sum())
 
 
 def load_local_llm(spec_or_path: ModelSpec | str | os.PathLike = QWEN_CODER_1_5B,

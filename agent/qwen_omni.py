@@ -2,9 +2,11 @@
 
 The model hears the clip natively (its audio encoder gets the 16 kHz samples) and reads the
 tool evidence as text. Only the *thinker* is loaded (text out; no talker, no speech out).
-Multiple choice costs one forward pass: the answer is read from the next-token scores of the
-option letters, which also gives a probability per option. Open questions are generated
-greedily.
+Multiple choice scores each option's own text as the answer (its tokens and the end of the
+turn, teacher-forced after the prompt, one forward pass per option), as the cascade reasoner
+does; the options are also listed in the prompt, which a 7B model reads well. The scores are
+not calibrated against a prompt without evidence: this model hears the audio, so such a
+prompt is not an uninformed one. Open questions are generated greedily.
 
 Images and video are never used, so the processor is built without its image and video
 processors (they need torchvision, which has no build for the torch these machines run).
@@ -27,9 +29,9 @@ import numpy as np
 
 from audiorouter.tools import Clip, Evidence, ModelSpec, resolve_model
 
-from .answer import LETTERS, Answer
-from .prompts import coarse_description, user_prompt
-from .reasoners import HEARING_SYSTEM, ReasonerError, _check_choices
+from .answer import Answer
+from .prompts import evidence_lines, item_turn
+from .reasoners import END_OF_TURN, HEARING_SYSTEM, ReasonerError, check_choices, softmax
 
 DEFAULT_MODEL = "Qwen/Qwen2.5-Omni-7B"
 SAMPLE_RATE = 16_000
@@ -56,20 +58,19 @@ class QwenOmniReasoner:
 
     def __init__(self, model: str = DEFAULT_MODEL, *, device: str | None = None,
                  dtype: Any = None, model_obj: Any = None, processor: Any = None,
-                 max_new_tokens: int = 32, describe_audio: bool = False):
+                 max_new_tokens: int = 32):
         if (model_obj is None) != (processor is None):
             raise ValueError("pass model_obj and processor together, or neither")
         self.model_id = model
         self.name = f"qwen-omni:{model}"
         self.max_new_tokens = max_new_tokens
-        self.describe_audio = describe_audio
         self._device = device
         self._dtype = dtype
         self._built = None if model_obj is None else (_thinker(model_obj), processor)
 
     def answer(self, clip: Clip, question: str, choices: Sequence[str] | None,
                evidence: Sequence[Evidence]) -> Answer:
-        _check_choices(choices)
+        check_choices(choices)
         start = time.perf_counter()
         model, processor = self.load()
         inputs = self.prepare(clip, question, choices, evidence)
@@ -78,17 +79,19 @@ class QwenOmniReasoner:
             text = _run(_generate, model, processor, inputs, self.max_new_tokens)
             return Answer(text=text, seconds=round(time.perf_counter() - start, 3),
                           prompt_tokens=prompt_tokens)
-        probs = _run(_letter_probabilities, model, processor, inputs, len(choices))
+        probs = softmax(_run(_option_log_likelihoods, model, processor, inputs, list(choices)))
         choice = int(np.argmax(probs))
-        return Answer(text=choices[choice], choice=choice, probabilities=[round(p, 5) for p in probs],
+        return Answer(text=choices[choice], choice=choice, probabilities=[round(float(p), 5) for p in probs],
                       seconds=round(time.perf_counter() - start, 3), prompt_tokens=prompt_tokens)
 
     def prepare(self, clip: Clip, question: str, choices: Sequence[str] | None,
                 evidence: Sequence[Evidence]) -> Any:
         """The processor's model inputs (token ids with audio placeholders, log-mel features)."""
         model, processor = self.load()
-        description = coarse_description(clip) if self.describe_audio else ""
-        messages = chat_messages(clip, user_prompt(description, question, evidence, choices))
+        text = item_turn(clip.duration, evidence_lines(evidence), question)
+        if choices:
+            text += "\nOptions: " + " | ".join(choices)
+        messages = chat_messages(clip, text)
         text = processor.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
         inputs = processor(text=text, audio=_audios(messages), return_tensors="pt")
         return inputs.to(device=model.device, dtype=model.dtype)
@@ -138,23 +141,25 @@ def _process_mm_info() -> Any:
     return process_mm_info
 
 
-def _letter_probabilities(model: Any, processor: Any, inputs: Any, n: int) -> list[float]:
-    """One forward pass; softmax over the next-token logits of the letters A, B, ..."""
+def _option_log_likelihoods(model: Any, processor: Any, inputs: Any, choices: list[str]) -> list[float]:
+    """Each option's summed token log-probability as the answer, the end of turn included."""
     import torch
 
-    ids = _letter_ids(processor.tokenizer, n)
+    tokenizer = processor.tokenizer
+    end = tokenizer.convert_tokens_to_ids(END_OF_TURN)
+    prompt_ids, mask = inputs["input_ids"], inputs["attention_mask"]
+    scores = []
     with torch.inference_mode():
-        hidden = model.model(**inputs, use_cache=False).last_hidden_state[:, -1]
-        logits = model.lm_head(hidden)[0, ids].float()  # lm_head on the last position only
-    return torch.softmax(logits, dim=-1).tolist()
-
-
-def _letter_ids(tokenizer: Any, n: int) -> list[int]:
-    ids = [tokenizer.encode(letter, add_special_tokens=False) for letter in LETTERS[:n]]
-    if any(len(i) != 1 for i in ids):
-        raise ReasonerError("this tokenizer splits the option letters into several tokens; "
-                            "use a Qwen2.5-Omni tokenizer")
-    return [i[0] for i in ids]
+        for choice in choices:
+            ids = torch.tensor([tokenizer.encode(choice, add_special_tokens=False) + [end]],
+                               device=prompt_ids.device)
+            full = {**inputs, "input_ids": torch.cat([prompt_ids, ids], 1),
+                    "attention_mask": torch.cat([mask, torch.ones_like(ids)], 1)}
+            # hidden states that predict the option's tokens: from the prompt's last position on
+            hidden = model.model(**full, use_cache=False).last_hidden_state[0, prompt_ids.shape[1] - 1:-1]
+            logp = torch.log_softmax(model.lm_head(hidden).float(), dim=-1)
+            scores.append(float(logp[torch.arange(ids.shape[1]), ids[0]].sum()))
+    return scores
 
 
 def _generate(model: Any, processor: Any, inputs: Any, max_new_tokens: int) -> str:
@@ -333,8 +338,8 @@ def _tiny_processor() -> Any:
     bpe.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(vocab_size=400, special_tokens=special, show_progress=False,
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    bpe.train_from_iterator([HEARING_SYSTEM, "system user assistant Question: Options: Answer with the "
-                             "letter of the best option. Tool measurements: tempo pitch key"], trainer)
+    bpe.train_from_iterator([HEARING_SYSTEM, "system user assistant Clip: Tools: Question: Options: "
+                             "none tempo pitch key BPM"], trainer)
     tokenizer = Qwen2TokenizerFast(tokenizer_object=bpe, eos_token="<|im_end|>",
                                    pad_token="<|endoftext|>", extra_special_tokens=MM_TOKENS)
     return audio_only_processor_class()(WhisperFeatureExtractor(feature_size=128), tokenizer,

@@ -1,5 +1,5 @@
-"""Frozen reasoners: a local text LLM over a description + evidence (the offline default),
-and any LangChain chat model (e.g. an OpenAI-compatible server running an audio model).
+"""Frozen reasoners: a local text LLM over the tool evidence (the offline default), and any
+LangChain chat model (e.g. an OpenAI-compatible server running an audio model).
 Qwen2.5-Omni, the paper's reasoner, lives in `qwen_omni.py`."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import io
 import json
 import re
 import time
-from typing import Any, Literal, Sequence
+from typing import Any, Callable, Literal, Sequence
 
 import numpy as np
 import soundfile as sf
@@ -21,39 +21,57 @@ from audiorouter.tools.models import QWEN_CODER_1_5B
 
 from .answer import LETTERS, Answer
 from .local_llm import chatml, load_local_llm
-from .prompts import SYSTEM, coarse_description, user_prompt
+from .prompts import SYSTEM, WORKED_EXAMPLES, WorkedExample, chat_turns, evidence_lines, item_turn
 
-Calibration = Literal["none", "cyclic", "content_free"]
+Scoring = Literal["options", "letters"]
+Calibration = Literal["none", "no_evidence"]
+END_OF_TURN = "<|im_end|>"
+CACHE_VERSION = "2"  # bumped when the same prompt would score differently (v2: anchored prefixes)
 
 
 class ReasonerError(AudioRouterError):
     """A reasoner could not produce an answer (the graph degrades it to an empty answer)."""
 
 
-def _check_choices(choices: Sequence[str] | None) -> None:
+def check_choices(choices: Sequence[str] | None) -> None:
     if choices is not None and not 2 <= len(choices) <= len(LETTERS):
         raise ReasonerError(f"multiple choice needs 2 to {len(LETTERS)} options, got {len(choices)}")
 
 
-class CascadeReasoner:
-    """A local GGUF text model that reads a coarse description of the audio and the evidence.
+def softmax(scores: Sequence[float]) -> np.ndarray:
+    z = np.asarray(scores, dtype=np.float64)
+    p = np.exp(z - z.max())
+    return p / p.sum()
 
-    For multiple choice it returns a probability per option read from the next-token scores
-    of the option letters. Small models favour some letter positions; ``calibration`` removes
-    that: ``"cyclic"`` averages over cyclic rotations of the options (each rotation costs only
-    the option tokens thanks to prefix reuse), ``"content_free"`` divides by the model's letter
-    distribution for a content-free prompt, ``"none"`` reads the raw scores.
+
+class CascadeReasoner:
+    """A local GGUF text model that answers from the tool evidence alone.
+
+    Multiple choice, ``scoring="options"`` (default): each option's own text is scored as the
+    answer, token by token, after one shared prompt (the options are not listed in it), with
+    the end-of-turn token after it; the probabilities are those log-likelihoods normalised
+    over the options. ``calibration="no_evidence"`` (default) divides out what the model
+    expects without any evidence (the same prompt with "Tools: none"), so an option that is
+    likely for its wording alone gains nothing; without evidence the raw scores are used.
+    ``scoring="letters"`` is the older way, kept for comparison: the options listed with
+    letters, the next-token scores of the letters averaged over cyclic rotations of the options.
+    Open questions get a greedy answer of a few words from the same prompt.
+
+    The prompt opens with an instruction and hand-written worked examples (`prompts`), the
+    same for every question, so llama.cpp's prefix reuse computes them once per process.
     """
 
-    def __init__(self, model: ModelSpec | str = QWEN_CODER_1_5B, *,
-                 calibration: Calibration = "cyclic", describe_audio: bool = True,
-                 max_new_tokens: int = 24, n_ctx: int = 4096, use_cache: bool = True):
+    def __init__(self, model: ModelSpec | str = QWEN_CODER_1_5B, *, scoring: Scoring = "options",
+                 calibration: Calibration = "no_evidence",
+                 examples: Sequence[WorkedExample] = WORKED_EXAMPLES, max_new_tokens: int = 16,
+                 n_ctx: int = 4096, use_cache: bool = True):
         self.model = model
-        self.use_cache = use_cache
+        self.scoring = scoring
         self.calibration = calibration
-        self.describe_audio = describe_audio
+        self.examples = tuple(examples)
         self.max_new_tokens = max_new_tokens
         self.n_ctx = n_ctx
+        self.use_cache = use_cache
         model_name = model.name if isinstance(model, ModelSpec) else str(model)
         self.name = f"cascade:{model_name}"
         self._cache = ResultCache(f"reasoner/{model_name.replace('/', '_')}")
@@ -68,62 +86,95 @@ class CascadeReasoner:
 
     def answer(self, clip: Clip, question: str, choices: Sequence[str] | None,
                evidence: Sequence[Evidence]) -> Answer:
-        _check_choices(choices)
+        check_choices(choices)
         start = time.perf_counter()
-        description = coarse_description(clip) if self.describe_audio else ""
+        lines = evidence_lines(evidence)
         if not choices:
-            prompt = chatml([("system", SYSTEM), ("user", user_prompt(description, question, evidence, None))])
+            prompt = self.prompt(clip.duration, lines, question)
             out = self._cached("text", prompt, lambda: {
                 "text": self.llm.generate(prompt, max_tokens=self.max_new_tokens, stop=("\n",)),
                 "tokens": len(self.llm.tokenize(prompt))})
             return Answer(text=out["text"], seconds=round(time.perf_counter() - start, 3),
                           prompt_tokens=out["tokens"])
-        probs, n_tokens = self.choice_probabilities(description, question, choices, evidence)
+        score = self._option_scores if self.scoring == "options" else self._letter_scores
+        probs, tokens = score(clip.duration, lines, question, list(choices))
         best = int(np.argmax(probs))
         return Answer(text=choices[best], choice=best, probabilities=[round(float(p), 5) for p in probs],
-                      seconds=round(time.perf_counter() - start, 3), prompt_tokens=n_tokens)
+                      seconds=round(time.perf_counter() - start, 3), prompt_tokens=tokens)
 
-    def choice_probabilities(self, description: str, question: str, choices: Sequence[str],
-                             evidence: Sequence[Evidence]) -> tuple[np.ndarray, int]:
+    def warm_up(self) -> None:
+        """Evaluate the fixed instruction and worked examples on their own, as the anchor every
+        prompt reuses (`local_llm`): done before each answer, free while cached; call it at a
+        server's start-up, or a benchmark's untimed set-up, to keep it off the first question."""
+        self.llm.prefill(self.fixed_prefix())
+
+    def fixed_prefix(self) -> str:
+        """The part of every prompt that does not depend on the question."""
+        return chatml(chat_turns(0.0, [], "", self.examples)[:-1], open_assistant=False)
+
+    def prompt(self, seconds: float, lines: Sequence[str], question: str) -> str:
+        return chatml(chat_turns(seconds, lines, question, self.examples))
+
+    def _option_scores(self, seconds: float, lines: list[str], question: str,
+                       choices: list[str]) -> tuple[np.ndarray, int]:
+        scores, tokens = self._log_likelihoods(self.prompt(seconds, lines, question), choices)
+        if lines and self.calibration == "no_evidence":
+            prior, _ = self._log_likelihoods(self.prompt(seconds, [], question), choices)
+            scores = scores - prior
+        return softmax(scores), tokens
+
+    def _log_likelihoods(self, prompt: str, choices: list[str]) -> tuple[np.ndarray, int]:
+        """Each option's summed token log-probability as the whole answer (end of turn included)."""
+        out = self._cached("options", prompt, lambda: {
+            "scores": [float(lp.sum()) for lp in self.llm.continuation_logprobs(prompt, choices, end=END_OF_TURN)],
+            "tokens": len(self.llm.tokenize(prompt))}, choices)
+        return np.asarray(out["scores"]), out["tokens"]
+
+    def _letter_scores(self, seconds: float, lines: list[str], question: str,
+                       choices: list[str]) -> tuple[np.ndarray, int]:
         n = len(choices)
-        orders = [list(range(n))]
-        if self.calibration == "cyclic":
-            orders = [[(i + k) % n for i in range(n)] for k in range(n)]
-        total = np.zeros(n)
-        tokens = 0
-        for order in orders:
-            prompt = chatml([("system", SYSTEM),
-                             ("user", user_prompt(description, question, evidence, choices, order))])
-            out = self._letters(prompt, n)
+        total, tokens = np.zeros(n), 0
+        for k in range(n):  # cyclic rotations: position k shows option order[k]
+            order = [(i + k) % n for i in range(n)]
+            turns = chat_turns(seconds, lines, question, ())
+            turns[-1] = ("user", turns[-1][1] + "\nOptions:\n" + lettered_options(choices, order)
+                         + "\nAnswer with the letter of the best option.")
+            prompt = chatml(turns)
+            out = self._cached("letters", prompt, lambda: {
+                "p": self.llm.letter_distribution(prompt, LETTERS[:n]).tolist(),
+                "tokens": len(self.llm.tokenize(prompt))})
             tokens = max(tokens, out["tokens"])
-            total[order] += np.asarray(out["p"])  # position k showed option order[k]
-        if self.calibration == "content_free":
-            total /= self._content_free_prior(n)
+            total[order] += np.asarray(out["p"])
         return total / total.sum(), tokens
 
-    def _content_free_prior(self, n: int) -> np.ndarray:
-        prompt = chatml([("system", SYSTEM), ("user", user_prompt(
-            "", "N/A", [], ["N/A"] * n))])
-        return np.asarray(self._letters(prompt, n)["p"])
-
-    def _letters(self, prompt: str, n: int) -> dict:
-        return self._cached("letters", prompt, lambda: {
-            "p": self.llm.letter_distribution(prompt, LETTERS[:n]).tolist(),
-            "tokens": len(self.llm.tokenize(prompt))})
-
-    def _cached(self, kind: str, prompt: str, compute) -> Any:
-        """Cache outputs by prompt, on disk. A prompt's scores are not bit-stable (they move by a
-        rounding with how much of it the KV cache already held: see `local_llm`), so the first
-        answer is kept and every later use of the prompt agrees with it."""
+    def _cached(self, kind: str, prompt: str, compute: Callable[[], dict], *extra: Any) -> dict:
+        """Outputs cached on disk by prompt (evaluation and training ask the same prompts
+        many times)."""
         if not self.use_cache:
+            self.warm_up()
             return compute()
-        key = cache_key(kind, self.name, prompt)
+        key = cache_key(kind, CACHE_VERSION, self.name, prompt, *extra)
         hit = self._cache.get(key)
         if hit is not None:
             return json.loads(hit)
+        self.warm_up()  # the anchor every prompt starts from (free while it is cached)
         value = compute()
         self._cache.put(key, json.dumps(value))
         return value
+
+
+def lettered_options(choices: Sequence[str], order: Sequence[int] | None = None) -> str:
+    order = list(range(len(choices))) if order is None else list(order)
+    return "\n".join(f"{LETTERS[pos]}. {choices[i]}" for pos, i in enumerate(order))
+
+
+def lettered_prompt(seconds: float, evidence: Sequence[Evidence], question: str,
+                    choices: Sequence[str] | None) -> str:
+    """The item turn with the options listed by letter: for models read through their reply."""
+    text = item_turn(seconds, evidence_lines(evidence), question)
+    if choices:
+        return text + "\nOptions:\n" + lettered_options(choices) + "\nAnswer with the letter of the best option."
+    return text + "\nAnswer in a few words."
 
 
 def wav_base64(clip: Clip) -> str:
@@ -143,7 +194,7 @@ class ChatModelReasoner:
 
     ``audio_format``: ``"openai"`` sends ``input_audio`` blocks (OpenAI-compatible servers such
     as vLLM serving Qwen2-Audio / Qwen2.5-Omni), ``"standard"`` LangChain's own audio block,
-    ``None`` no audio (a text model: the coarse description is sent instead).
+    ``None`` no audio (a text model answering from the evidence alone).
     When the response carries token log-probabilities (``logprobs=True`` on OpenAI-compatible
     models) the option probabilities are read from them.
     """
@@ -158,8 +209,7 @@ class ChatModelReasoner:
                  evidence: Sequence[Evidence]) -> list:
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        description = "" if self.audio_format else coarse_description(clip)
-        text = user_prompt(description, question, evidence, choices).lstrip("\n")
+        text = lettered_prompt(clip.duration, evidence, question, choices)
         content: list[dict] = [{"type": "text", "text": text}]
         if self.audio_format == "openai":
             content.insert(0, {"type": "input_audio", "input_audio": {"data": wav_base64(clip), "format": "wav"}})
@@ -169,7 +219,7 @@ class ChatModelReasoner:
 
     def answer(self, clip: Clip, question: str, choices: Sequence[str] | None,
                evidence: Sequence[Evidence]) -> Answer:
-        _check_choices(choices)
+        check_choices(choices)
         start = time.perf_counter()
         reply = self.chat_model.invoke(self.messages(clip, question, choices, evidence))
         text = reply.text if isinstance(reply.text, str) else str(reply.content)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from audiorouter.tools.errors import AudioRouterError
 from audiorouter.tools.ordering import in_turn
 
-from .scoring import is_correct
+from .scoring import right_option
 
 # MMAR's names for MMAU's fields.
 _RENAMED = {"audio_path": "audio_id", "modality": "task"}
@@ -53,7 +53,7 @@ class Item(BaseModel):
     @classmethod
     def _names_one_option(cls, answer: str, info: ValidationInfo) -> str:
         choices = info.data.get("choices")
-        if choices is not None and option_index(answer, choices) < 0:
+        if choices is not None and right_option(answer, choices) < 0:
             raise ValueError(f"{answer!r} names none of the choices {choices}")
         return answer
 
@@ -65,20 +65,11 @@ class Item(BaseModel):
     @property
     def answer_index(self) -> int:
         """Which option is right (validation made sure there is exactly one)."""
-        return option_index(self.answer, self.choices)
+        return right_option(self.answer, self.choices)
 
     def record(self) -> dict[str, Any]:
         """The item as the dataset spells it (``sub-category``, extra fields kept)."""
         return self.model_dump(mode="json", by_alias=True)
-
-
-def option_index(answer: str, choices: list[str]) -> int:
-    """The option an answer names: its exact text, else the one option MMAU's rule accepts
-    (answers may differ from their option in case or punctuation); -1 if none or several."""
-    if answer in choices:
-        return choices.index(answer)
-    matches = [i for i, c in enumerate(choices) if is_correct(answer, c, choices)]
-    return matches[0] if len(matches) == 1 else -1
 
 
 def load_items(path: str | os.PathLike, *, check_audio: bool = True) -> list[Item]:

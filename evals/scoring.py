@@ -72,6 +72,77 @@ def accuracy(records: Iterable[Mapping]) -> Accuracy:
     return Accuracy(sum(flags), len(flags))
 
 
+LOW_CONFIDENCE = 0.4  # a top probability under this is a guess among four options
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """How sure the answers were and whether that sureness is honest: a reasoner right by a
+    hair is not reading its evidence, whatever its accuracy."""
+
+    mean_right: float  # mean probability of the right option
+    low_share: float  # share of answers whose top probability is under LOW_CONFIDENCE
+    calibration_error: float  # expected calibration error: 10 equal bins of top probability
+    n: int
+
+    def __str__(self) -> str:
+        return (f"p(right) {self.mean_right:.3f}, top < {LOW_CONFIDENCE} on {100 * self.low_share:.1f}%, "
+                f"ECE {self.calibration_error:.3f} (n={self.n})")
+
+
+def confidence(records: Iterable[Mapping], bins: int = 10) -> Confidence | None:
+    """`Confidence` over the records that carry option probabilities (None if none do)."""
+    rows = []
+    for r in records:
+        probs = r.get("probabilities")
+        if not probs or r.get("choice") is None:
+            continue
+        right = right_option(r["answer"], r["choices"])
+        rows.append((probs[right] if right >= 0 else 0.0, max(probs), bool(r["correct"])))
+    if not rows:
+        return None
+    p_right, top, correct = (np.array(column, dtype=float) for column in zip(*rows))
+    which = np.minimum((top * bins).astype(int), bins - 1)
+    error = sum(abs(correct[which == b].mean() - top[which == b].mean()) * (which == b).sum()
+                for b in range(bins) if (which == b).any()) / len(rows)
+    return Confidence(float(p_right.mean()), float((top < LOW_CONFIDENCE).mean()), float(error), len(rows))
+
+
+def right_option(answer: str, choices: Sequence[str]) -> int:
+    """The index of the option ``answer`` names (exact text, else MMAU's rule), -1 if none."""
+    if answer in choices:
+        return list(choices).index(answer)
+    matches = [i for i, c in enumerate(choices) if is_correct(answer, c, choices)]
+    return matches[0] if len(matches) == 1 else -1
+
+
+_TERM = re.compile(r"[a-z0-9#]+(?:\.[0-9]+)?")  # words, note names (g#4), decimals (2.5)
+_FILLER = frozenset("a an the of on in at or and with by to is it".split())
+
+
+def _terms(text: str) -> set[str]:
+    """Content terms; "4.0" and "4" are one term (a value), "0514" stays a digit string."""
+    terms = set()
+    for term in _TERM.findall(text.lower()):
+        if "." in term:
+            term = f"{float(term):g}"
+        if term not in _FILLER:
+            terms.add(term)
+    return terms
+
+
+def names_value(answer: str, prediction: str, choices: Sequence[str]) -> bool:
+    """Whether a free-form ``prediction`` names the right option's value: it has every term
+    that sets the answer apart from the other options ("100" of "100 BPM", "second" of "the
+    second speaker") and no term that only a wrong option has. Scores an open answer against
+    the options the question was not shown with."""
+    said = _terms(prediction)
+    common = set.intersection(*(_terms(c) for c in choices))
+    right = _terms(answer) - common
+    wrong = set().union(*(_terms(c) for c in choices)) - _terms(answer) - common
+    return bool(right) and right <= said and said.isdisjoint(wrong)
+
+
 def oracle_gain_recovered(acc: float, none: float, oracle: float) -> float:
     """The share of the oracle's gain over no tools that a router's accuracy ``acc`` recovers
     (1 = as good as the oracle, 0 = no better than answering without tools); undefined (NaN)

@@ -24,7 +24,7 @@ def test_tool_runs_one_tool_on_a_file(tmp_path):
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["duration_s"] == 1.5
     text = runner.invoke(app, ["tool", "audio_info", str(path)])
-    assert text.stdout.startswith("audio_info: 1.50 s, mono")
+    assert text.stdout.startswith("audio_info: 1.5 s, mono")
 
 
 def test_errors_are_one_clear_line_and_exit_code_2(tmp_path):

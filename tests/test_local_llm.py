@@ -22,21 +22,31 @@ def test_letter_distribution_is_a_distribution(llm):
     assert p.shape == (3,) and np.isclose(p.sum(), 1) and (p > 0).all()
 
 
-def test_shared_prefixes_are_not_evaluated_twice(llm):
-    base = chatml([("system", "You answer questions. " * 20), ("user", "Question one?")])
-    llm.letter_distribution(base, "AB")
+SYSTEM = chatml([("system", "You answer questions. " * 20)], open_assistant=False)
+
+
+def test_an_anchored_prefix_is_not_evaluated_twice(llm):
+    llm.prefill(SYSTEM)
+    llm.letter_distribution(SYSTEM + chatml([("user", "Question one?")]), "AB")
     before = dict(llm.stats)
-    llm.letter_distribution(base.replace("one", "two"), "AB")
+    llm.letter_distribution(SYSTEM + chatml([("user", "Question two?")]), "AB")
     evaluated = llm.stats["evaluated_tokens"] - before["evaluated_tokens"]
     prompt = llm.stats["prompt_tokens"] - before["prompt_tokens"]
-    assert evaluated < prompt / 3  # only the tail after the shared system prompt
+    assert evaluated < prompt / 3  # only the tail after the anchored system prompt
 
 
-def test_reused_prefix_gives_the_same_scores_as_a_cold_run(llm):
-    a = chatml([("user", "Is the sky blue?\nA. yes\nB. no")])
-    first = llm.letter_distribution(a, "AB")
-    llm.letter_distribution(chatml([("user", "Something else entirely")]), "AB")
-    np.testing.assert_allclose(llm.letter_distribution(a, "AB"), first, atol=1e-4)
+def test_a_prompt_scores_the_same_whatever_was_cached_before_it(llm):
+    prompt = SYSTEM + chatml([("user", "Is the sky blue? Answer yes or no.")])
+    llm.reset()
+    llm.prefill(SYSTEM)
+    first = llm.continuation_logprobs(prompt, ["yes", "no"], end="<|im_end|>")
+    for before in (prompt,  # all of it cached: only the last token would be new
+                   prompt.replace("blue?", "green?"),  # most of it cached
+                   "Something else entirely"):  # nothing of it cached
+        llm.letter_distribution(before, "AB")
+        again = llm.continuation_logprobs(prompt, ["yes", "no"], end="<|im_end|>")
+        for a, b in zip(first, again):
+            np.testing.assert_array_equal(a, b)
 
 
 def test_generation_is_greedy_and_deterministic(llm):
@@ -55,3 +65,40 @@ def test_one_instance_per_model_however_it_is_named(llm):
 
     assert load_local_llm(SMOLLM2_135M, 4096) is llm
     assert load_local_llm(resolve_model(SMOLLM2_135M)) is llm
+
+
+def test_continuations_score_like_feeding_them_token_by_token(llm):
+    prompt = chatml([("user", "Name a colour.")])
+    options = ["red", "dark blue", "green"]
+    scored = llm.continuation_logprobs(prompt, options, end="<|im_end|>")
+    for option, got in zip(options, scored):
+        tokens = llm.tokenize(prompt)
+        follow = llm.tokenize(option) + [llm.tokenize("<|im_end|>")[0]]
+        want = []
+        for token in follow:  # one token at a time through the single-sequence path
+            llm.reset()
+            logits = llm._prefill(tokens).astype(np.float64)
+            want.append(logits[token] - logits.max() - np.log(np.exp(logits - logits.max()).sum()))
+            tokens = tokens + [token]
+        assert got.shape == (len(follow),)
+        np.testing.assert_allclose(got, want, atol=0.05)
+
+
+def test_the_end_token_tells_an_option_from_its_extensions(llm):
+    prompt = chatml([("user", "Reply with the number 3 and nothing else.")])
+    three, thirty = llm.continuation_logprobs(prompt, ["3", "30"], end="<|im_end|>")
+    assert len(three) == 2 and len(thirty) == 3
+
+
+def test_continuations_leave_the_prompt_cache_usable(llm):
+    prompt = chatml([("user", "Is the sky blue?\nA. yes\nB. no")])
+    before = llm.letter_distribution(prompt, "AB")
+    llm.continuation_logprobs(prompt, ["yes", "no"], end="<|im_end|>")
+    np.testing.assert_allclose(llm.letter_distribution(prompt, "AB"), before, atol=1e-4)
+
+
+def test_bad_continuation_lists_are_refused(llm):
+    with pytest.raises(LocalLLMError, match="1 to 10"):
+        llm.continuation_logprobs(chatml([("user", "x")]), [])
+    with pytest.raises(LocalLLMError, match="empty"):
+        llm.continuation_logprobs(chatml([("user", "x")]), ["a", ""])

@@ -36,7 +36,7 @@ def test_pure_tones_are_not_halved(hz):
 def test_660_hz_is_named_e5_with_its_cents():
     out = _pitch(synth.tone(660.0, 1.0))
     assert out.median_note == "E5 +2 cents"
-    assert out.summary.startswith("median pitch 660.0 Hz (E5 +2 cents)")
+    assert out.summary.startswith("pitch E5 (660 Hz), steady")
 
 
 def test_a_low_ceiling_is_respected():

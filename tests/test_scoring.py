@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from audiorouter.evals.scoring import (Z95, Accuracy, accuracy, breakdown, indistinct, is_correct, paired_difference,
-                                      rescore, tokens)
+                                      names_value, rescore, tokens)
 
 
 def test_tokens_are_lowercase_word_sets():
@@ -95,3 +95,19 @@ def test_a_paired_difference_refuses_unpaired_lists():
         paired_difference([], [])
     with pytest.raises(ValueError, match="resamples"):
         paired_difference([1], [0], resamples=0)
+
+
+@pytest.mark.parametrize("answer, prediction, choices, named", [
+    ("4", "There are 4 beeps.", ["2", "3", "4", "5"], True),
+    ("4", "4 or 5", ["2", "3", "4", "5"], False),  # also names a wrong option
+    ("4.0 seconds", "about 4 seconds", ["2.5 seconds", "3.0 seconds", "3.5 seconds", "4.0 seconds"], True),
+    ("G#4", "G#4 (415 Hz)", ["G3", "F#4", "G4", "G#4"], True),
+    ("G4", "G#4", ["G3", "F#4", "G4", "G#4"], False),
+    ("the second speaker", "the second one", ["the first speaker", "the second speaker"], True),
+    ("G minor", "D minor", ["Eb major", "Bb minor", "G minor", "Bb major"], False),  # "g" missing
+    ("100 BPM", "about 100 beats per minute", ["72 BPM", "100 BPM", "113 BPM", "167 BPM"], True),
+    ("0514", "0 5 1 4", ["0514", "0154", "5014", "0541"], False),  # a digit string is one value
+    ("3", "", ["2", "3"], False),
+])
+def test_a_free_form_answer_names_the_right_value(answer, prediction, choices, named):
+    assert names_value(answer, prediction, choices) is named

@@ -10,6 +10,7 @@ import pytest
 
 from audiorouter.evals import synth
 from audiorouter.tools.audio import load_audio
+from audiorouter.tools.base import ordinal
 from audiorouter.tools.sounds import (TagSoundsArgs, label_segments, log_mel, quantisation,
                                       tag_sounds)
 
@@ -151,6 +152,7 @@ def test_each_sound_between_silences_is_named_in_order():
     assert "Speech" in first.labels and {"Sine wave", "Beep, bleep"} & set(second.labels)
     assert rest and {"Drum kit", "Drum", "Percussion", "Music"} & set(rest[0].labels)
     assert f"{len(out.sounds)} sounds between silences, in order: first" in out.summary
+    assert f"{ordinal(len(out.sounds) - 1)} (last)" in out.summary
 
 
 @pytest.mark.slow

@@ -8,7 +8,8 @@ import pytest
 from audiorouter.evals import synth
 from audiorouter.evals.tool_bench.speech import conversation, diarization_accuracy
 from audiorouter.tools.speakers import (SpeakerAnalysis, SpeakerSummary, _merge_turns,
-                                        analyze_speakers, cluster, speech_pieces)
+                                        analyze_speakers, cluster, estimate_gender,
+                                        speech_pieces)
 
 SR = 16_000
 
@@ -47,16 +48,28 @@ def test_describe_of_no_speech() -> None:
 
 
 def _speaker(label: str, f0: float | None) -> SpeakerSummary:
-    return SpeakerSummary(speaker=label, talk_s=3.0, share=0.25, turns=1, median_f0_hz=f0)
+    gender, confidence = estimate_gender(f0)
+    return SpeakerSummary(speaker=label, talk_s=3.0, share=0.25, turns=1, median_f0_hz=f0,
+                          gender=gender, gender_confidence=confidence)
 
 
-def test_describe_ranks_the_voices_by_pitch() -> None:
-    speakers = [_speaker("S1", 226.0), _speaker("S2", 104.0), _speaker("S3", 184.0),
+@pytest.mark.parametrize("f0, gender", [(95.0, "male"), (125.0, "male"), (200.0, "female"),
+                                        (260.0, "female"), (159.0, None), (None, None)])
+def test_gender_is_read_from_pitch_and_left_out_near_the_boundary(f0, gender) -> None:
+    found, confidence = estimate_gender(f0)
+    assert found == gender
+    if gender:
+        assert 0.7 <= confidence <= 1.0
+
+
+def test_describe_names_each_voice_and_the_lowest_and_highest() -> None:
+    speakers = [_speaker("S1", 226.0), _speaker("S2", 104.0), _speaker("S3", 160.0),
                 _speaker("S4", None)]
     out = SpeakerAnalysis(speaker_count=4, speakers=speakers, turns=[], turn_count=4, speech_s=12)
-    assert out.describe().endswith(
-        "voices from lowest to highest: S2 (104 Hz), S3 (184 Hz), S1 (226 Hz); lowest voice S2, "
-        "the second to speak, highest voice S1, the first to speak")
+    assert out.describe() == (
+        "4 speakers, in order of speaking: first female voice 226 Hz, second male voice 104 Hz, "
+        "third voice 160 Hz, fourth voice of unknown pitch; lowest voice the second speaker, "
+        "highest voice the first speaker")
     one = SpeakerAnalysis(speaker_count=2, speakers=speakers[:1] + speakers[3:], turns=[],
                           turn_count=2, speech_s=6)
     assert "lowest" not in one.describe()  # one pitched voice: nothing to rank

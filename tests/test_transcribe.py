@@ -9,7 +9,8 @@ from audiorouter.evals import synth
 from audiorouter.evals.tool_bench.speech import normalize_words, wer
 from audiorouter.tools.base import ToolFailure
 from audiorouter.tools.speech_common import TimeSpan
-from audiorouter.tools.transcribe import Transcript, TranscriptSegment, transcribe, whisper_model
+from audiorouter.tools.transcribe import (Transcript, TranscriptSegment, numbers_as_digits, transcribe,
+                                          whisper_model)
 
 SR = 16_000
 SENTENCE = "Please remember to bring your umbrella because it might rain this afternoon."
@@ -47,12 +48,31 @@ def test_normalisation_makes_digits_and_number_words_agree() -> None:
 def test_describe_puts_the_words_first() -> None:
     out = Transcript(text="Hello there.", language="en", language_name="English",
                      language_probability=0.98,
-                     top_languages=[], word_count=2, words_per_minute=120.0,
+                     top_languages=[], word_count=2, words_per_minute=120.0, words_per_second=2.0,
                      speech_span=TimeSpan(start_s=0.2, end_s=1.2),
                      segments=[TranscriptSegment(start_s=0.0, end_s=1.4, text="Hello there.")],
                      model="base")
-    assert out.describe() == ('"Hello there." (language English (en) 0.98; 2 words, 120 words '
-                              'per minute over the speech 0.2-1.2 s)')
+    assert out.describe() == ('"Hello there."; English; 2 words in 1.0 s, 2.0 words per second '
+                              '(120 per minute)')
+
+
+@pytest.mark.parametrize("text, language, digits", [
+    ("cinco uno cuatro", "es", "5 1 4"),
+    ("fünf eins vier", "de", "5 1 4"),
+    ("The code is seven two eight.", "en", "The code is 7 2 8."),
+    ("The code is 728.", "en", None),        # nothing to convert
+    ("siedem dwa osiem", "pl", None),        # a language text2num does not know
+])
+def test_spoken_numbers_are_also_written_as_digits(text, language, digits) -> None:
+    assert numbers_as_digits(text, language) == digits
+
+
+def test_describe_adds_the_digits_after_the_words() -> None:
+    out = Transcript(text="cinco uno cuatro", in_digits="5 1 4", language="es", language_name="Spanish",
+                     language_probability=0.9, top_languages=[], word_count=3, words_per_minute=90.0,
+                     words_per_second=1.5, speech_span=TimeSpan(start_s=0.0, end_s=2.0), segments=[],
+                     model="base")
+    assert out.describe().startswith('"cinco uno cuatro" (in digits: "5 1 4"); Spanish; 3 words')
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +115,7 @@ def test_detects_german() -> None:
     assert out.ok, out
     assert out.language == "de" and out.top_languages[0].language == "de"
     assert out.language_name == out.top_languages[0].name == "German"
-    assert "language German (de)" in out.summary
+    assert out.summary.split("; ")[1].startswith("German")
     assert "berlin" in normalize_words(out.text)
 
 

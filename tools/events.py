@@ -65,14 +65,14 @@ class EventCount(ToolOutput):
     rate_per_min: float | None = Field(description="events per minute from the mean interval")
 
     def describe(self) -> str:
+        """The count as 'N sound events', then their spacing; onset times stay in the fields."""
         if self.count == 0:
             return "no distinct sound events"
-        shown = ", ".join(f"{t:.2f}" for t in self.onsets_s[:12])
-        more = ", ..." if self.count > 12 else ""
-        text = f"{self.count} event{'s' if self.count != 1 else ''} at {shown}{more} s"
+        if self.count == 1:
+            return f"1 sound event, at {self.onsets_s[0]:.1f} s"
+        text = f"{self.count} sound events from {self.onsets_s[0]:.1f} s"
         if self.mean_interval_s is not None:
-            text += f"; mean interval {self.mean_interval_s:.2f} s ({self.rate_per_min:.0f}/min"
-            text += f", regularity {self.regularity:.2f})" if self.regularity is not None else ")"
+            text += f", one every {self.mean_interval_s:.2f} s on average"
         return text
 
 
@@ -121,7 +121,7 @@ def event_levels(samples: np.ndarray, onsets: list[int]) -> list[float]:
             for i, end in zip(onsets, ends)]
 
 
-@audio_tool(name="count_events", args=CountEventsArgs, output=EventCount, version="1",
+@audio_tool(name="count_events", args=CountEventsArgs, output=EventCount, version="2",
             description="Counts discrete sound events (drum hits, knocks, beeps, clicks, "
                         "claps, footsteps) and gives their onset times, levels and the "
                         "spacing between them (mean interval, regularity, rate). Use for "

@@ -70,7 +70,12 @@ QUALITIES: dict[str, tuple[tuple[int, ...], str]] = {
     "dominant7": ((0, 4, 7, 10), "7"), "major7": ((0, 4, 7, 11), "maj7"),
     "minor7": ((0, 3, 7, 10), "m7"),
 }
+# How a listener names each quality (what questions and answer options say).
+QUALITY_WORDS = {"major": "major", "minor": "minor", "diminished": "diminished",
+                 "augmented": "augmented", "sus2": "suspended 2nd", "sus4": "suspended 4th",
+                 "dominant7": "dominant 7th", "major7": "major 7th", "minor7": "minor 7th"}
 TRIADS = ("major", "minor", "diminished", "augmented")
+SUMMARY_CHORDS, SUMMARY_NOTES = 8, 8
 KEY_PROFILES = ("edma", "temperley", "krumhansl", "bgate", "shaath", "braw", "tonictriad")
 
 
@@ -124,16 +129,20 @@ class HarmonyAnalysis(ToolOutput):
     duration_s: float = Field(description="length of the recording in seconds")
 
     def describe(self) -> str:
-        notes = " ".join(n.note for n in self.notes[:16])
-        notes += " ..." if len(self.notes) > 16 else ""
+        """One chord is named first with its quality in words (what 'which kind of chord'
+        asks); otherwise the key first, then the chord sequence without times."""
         if self.key is None:
+            notes = " ".join(n.note for n in self.notes[:SUMMARY_NOTES])
             if not notes:
                 return f"no chords, key or notes in {self.duration_s:.1f} s"
             return f"no chords or key in {self.duration_s:.1f} s; notes {notes}"
-        chords = ", ".join(f"{c.chord} {c.start_s:.1f}-{c.end_s:.1f}" for c in self.chords[:12])
-        more = f" (+{len(self.chords) - 12} more)" if len(self.chords) > 12 else ""
-        return (f"key {both_spellings(self.key)} {self.mode} (strength {self.key_strength:.2f}); chords "
-                f"{chords}{more}; notes {notes or 'none held'}")
+        key = f"key {both_spellings(self.key)} {self.mode} (strength {self.key_strength:.1f})"
+        names = [c.chord for i, c in enumerate(self.chords) if i == 0 or c.chord != self.chords[i - 1].chord]
+        if len(names) == 1:
+            chord = self.chords[0]
+            return f"one chord, {chord.chord} ({chord.root} {QUALITY_WORDS[chord.quality]}); {key}"
+        more = f" (+{len(names) - SUMMARY_CHORDS} more)" if len(names) > SUMMARY_CHORDS else ""
+        return f"{key}; chords {' '.join(names[:SUMMARY_CHORDS])}{more}"
 
 
 # --- notes per frame ----------------------------------------------------------------------
@@ -391,7 +400,7 @@ def detect_key(samples: np.ndarray, profile: str) -> tuple[str, str, float]:
 
 
 @audio_tool(name="analyze_harmony", args=AnalyzeHarmonyArgs, output=HarmonyAnalysis,
-            version="2",
+            version="3",
             description="Musical key and mode (major/minor) with strength, the chord sequence "
                         "with times (major, minor, diminished, augmented, sus, 7th chords) and "
                         "the notes that sound (e.g. C4 E4 G4). Use for 'what key', 'major or "

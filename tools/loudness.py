@@ -76,49 +76,39 @@ class Loudness(ToolOutput):
     clipping: bool = Field(description="True when at least 0.01% of samples are at full scale")
 
     def describe(self) -> str:
+        """Each sound's length and level in order and which is loudest and quietest, then
+        noise and clipping only when present: the moments, halves and silences stay in the
+        structured fields (prompts pay for every token)."""
         if self.integrated_lufs is None:
             return "silent (below -70 LUFS)"
-        parts = [f"{self.integrated_lufs:.1f} LUFS integrated"]
-        if self.sounds:
-            parts.append(_describe_sounds(self.sounds))
-        parts += [f"loudest moment {self.loudest.lufs:.1f} LUFS at {self.loudest.time_s:.1f} s, "
-                  f"quietest moment {self.quietest.lufs:.1f} at {self.quietest.time_s:.1f} s"]
-        if self.first_half_lufs is not None or self.second_half_lufs is not None:
-            parts.append(f"halves {_fmt(self.first_half_lufs)} / {_fmt(self.second_half_lufs)} LUFS")
-        if self.silences:
-            spans = ", ".join(f"{s.start_s:.2f}-{s.end_s:.2f}" for s in self.silences[:4])
-            more = ", ..." if len(self.silences) > 4 else ""
-            parts.append(f"{len(self.silences)} silence(s) at {spans}{more} s")
-        if self.background_dbfs is None:
-            parts.append("no background noise")
-        elif self.snr_db is None:
-            parts.append(f"steady level, no separate background (floor {self.background_dbfs:.0f} dBFS)")
-        else:
-            parts.append(f"SNR {self.snr_db:.0f} dB (background {self.background_dbfs:.0f} dBFS)")
-        parts.append(f"peak {self.peak_dbfs:.1f} dBFS"
-                     + (f", CLIPPING on {self.clipped_fraction:.2%} of samples" if self.clipping else ""))
+        parts = [_describe_sounds(self.sounds) if self.sounds
+                 else f"{self.integrated_lufs:.0f} LUFS integrated"]
+        if self.snr_db is not None:
+            parts.append(f"background noise {self.background_dbfs:.0f} dBFS (SNR {self.snr_db:.0f} dB)")
+        if self.clipping:
+            parts.append(f"CLIPPING on {self.clipped_fraction:.2%} of samples")
         return "; ".join(parts)
 
 
 def _fmt(lufs: float | None) -> str:
-    return "silent" if lufs is None else f"{lufs:.1f}"
+    return "silent" if lufs is None else f"{lufs:.0f} LUFS"
 
 
 def _describe_sounds(sounds: list[Sound]) -> str:
-    """Each sound's span, length and level in order, then which is loudest and quietest."""
+    """Each sound's length and level in order, then which is loudest and quietest."""
     if len(sounds) == 1:
         s = sounds[0]
-        return (f"one sound {s.start_s:.2f}-{s.end_s:.2f} s ({s.duration_s:.2f} s long, "
-                f"{_fmt(s.lufs)} LUFS)")
-    listed = "; ".join(f"{ordinal(i)} {s.start_s:.2f}-{s.end_s:.2f} s ({s.duration_s:.2f} s, "
-                       f"{_fmt(s.lufs)} LUFS)" for i, s in enumerate(sounds[:DESCRIBED_SOUNDS]))
-    more = f"; +{len(sounds) - DESCRIBED_SOUNDS} more" if len(sounds) > DESCRIBED_SOUNDS else ""
+        return (f"one sound lasting {s.duration_s:.1f} s (from {s.start_s:.1f} to "
+                f"{s.end_s:.1f} s), {_fmt(s.lufs)}")
+    listed = ", ".join(f"{ordinal(i)} {s.duration_s:.1f} s {_fmt(s.lufs)}"
+                       for i, s in enumerate(sounds[:DESCRIBED_SOUNDS]))
+    more = f", +{len(sounds) - DESCRIBED_SOUNDS} more" if len(sounds) > DESCRIBED_SOUNDS else ""
     text = f"{len(sounds)} sounds between silences: {listed}{more}"
     levels = [(s.lufs if s.lufs is not None else GATE_LUFS, i) for i, s in enumerate(sounds)]
     (top, loud), (bottom, quiet) = max(levels), min(levels)
     if top - bottom >= 1.0:  # within 1 LU the order says nothing
-        text += (f"; loudest the {ordinal(loud)} sound, quietest the {ordinal(quiet)} "
-                 f"({top - bottom:.1f} LU apart)")
+        text += (f"; loudest the {ordinal(loud)} sound, quietest the {ordinal(quiet)} sound "
+                 f"({top - bottom:.0f} dB apart)")
     else:
         text += "; all about equally loud"
     return text
@@ -166,7 +156,7 @@ def loudness_curve(blocks: np.ndarray, hop_s: float, duration: float) -> tuple[f
                                           for i in range(0, len(blocks), step)]
 
 
-@audio_tool(name="measure_loudness", args=MeasureLoudnessArgs, output=Loudness, version="2",
+@audio_tool(name="measure_loudness", args=MeasureLoudnessArgs, output=Loudness, version="3",
             description="Loudness and levels: integrated loudness (LUFS, BS.1770), each "
                         "sound between silences with its start, end, length and loudness "
                         "(which is loudest and quietest), loudness over time, first vs second "

@@ -65,6 +65,10 @@ class AnalyzePitchArgs(ToolArgs):
                               description="shortest steady pitch reported as a note")
 
 
+# A melody of up to this many notes is spelled out in the summary.
+SUMMARY_NOTES = 8
+
+
 class PitchNote(BaseModel):
     """A steady pitch held for a while."""
 
@@ -94,17 +98,18 @@ class PitchAnalysis(ToolOutput):
                                                f"pitch such as speech")
 
     def describe(self) -> str:
+        """The nearest note and frequency first (what 'which note' asks), then how it moves."""
         if self.median_hz is None:
             return "no pitch detected (unpitched, noise or silence)"
-        text = (f"median pitch {self.median_hz:.1f} Hz ({self.median_note}), range "
-                f"{self.min_hz:.0f}-{self.max_hz:.0f} Hz; contour {self.contour}")
-        if self.contour in ("rising", "falling"):
-            text += f" ({self.slope_semitones_per_s:+.1f} semitones/s)"
-        if self.start_note != self.end_note:
+        note = self.median_note.split()[0]
+        if self.contour == "flat":
+            return f"pitch {note} ({self.median_hz:.0f} Hz), steady; voiced {self.voiced_ratio:.0%}"
+        text = (f"median pitch {note} ({self.median_hz:.0f} Hz), {self.contour}, "
+                f"{self.min_hz:.0f}-{self.max_hz:.0f} Hz")
+        if 1 < len(self.notes) <= SUMMARY_NOTES:
+            text += "; notes " + " ".join(n.note for n in self.notes)
+        elif self.contour in ("rising", "falling") and self.start_note != self.end_note:
             text += f", {self.start_note} to {self.end_note}"
-        if len(self.notes) > 1:
-            shown = " ".join(n.note for n in self.notes[:16])
-            text += f"; notes {shown}{' ...' if len(self.notes) > 16 else ''}"
         return text + f"; voiced {self.voiced_ratio:.0%}"
 
 
@@ -185,7 +190,7 @@ def _edge_note(midi: np.ndarray, first: bool) -> str:
     return note_name(int(round(float(np.median(part)))))
 
 
-@audio_tool(name="analyze_pitch", args=AnalyzePitchArgs, output=PitchAnalysis, version="1",
+@audio_tool(name="analyze_pitch", args=AnalyzePitchArgs, output=PitchAnalysis, version="2",
             description="Pitch (fundamental frequency) of a voice, instrument or tone: median, "
                         "mean, range in Hz, nearest note with cents, whether the pitch rises, "
                         "falls or stays flat, and the note sequence of a simple melody. Use for "

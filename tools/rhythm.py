@@ -70,13 +70,13 @@ class RhythmAnalysis(ToolOutput):
     duration_s: float = Field(description="length of the recording in seconds")
 
     def describe(self) -> str:
-        onsets = f"{self.onset_count} onsets ({self.onset_rate_per_s:.1f}/s)"
+        """The tempo and how sure it is; a weak beat is called a guess. Half and double
+        readings stay in the structured fields: in a prompt they read as answers."""
         if self.tempo_bpm is None:
-            return f"no steady beat; {onsets} in {self.duration_s:.1f} s"
-        weak = "weak beat, " if self.confidence < WEAK_BEAT else ""
-        return (f"{weak}tempo {self.tempo_bpm:.1f} BPM (confidence {self.confidence:.2f}; half "
-                f"{self.half_tempo_bpm:.1f}, double {self.double_tempo_bpm:.1f}); "
-                f"{self.beat_count} beats; {onsets}")
+            return f"no steady beat; {self.onset_count} onsets in {self.duration_s:.1f} s"
+        if self.confidence < WEAK_BEAT:
+            return f"no clear beat (weak guess {self.tempo_bpm:.0f} BPM)"
+        return f"tempo {self.tempo_bpm:.0f} BPM (confidence {self.confidence:.1f}), {self.beat_count} beats"
 
 
 def beat_track(samples: np.ndarray, min_bpm: int, max_bpm: int) -> np.ndarray:
@@ -128,7 +128,7 @@ def detect_onsets(envelope: np.ndarray) -> list[int]:
     return pick_onsets(envelope, threshold, max(int(round(ONSET_MIN_GAP_S / FRAME_S)), 1))
 
 
-@audio_tool(name="analyze_rhythm", args=AnalyzeRhythmArgs, output=RhythmAnalysis, version="1",
+@audio_tool(name="analyze_rhythm", args=AnalyzeRhythmArgs, output=RhythmAnalysis, version="2",
             description="Tempo of music in BPM with a confidence and the half/double-tempo "
                         "alternatives, beat times, and the number and rate of note or drum "
                         "onsets. Use for 'how fast is the music', 'what is the tempo/BPM', "

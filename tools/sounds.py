@@ -69,7 +69,7 @@ class NamedSound(Segment):
     score: float = Field(description="mean score of the first label over the sound, 0-1")
 
 
-SUMMARY_LABELS = 5
+SUMMARY_LABELS = 4
 # Sounds between silences named one by one (YAMNet run on each alone), and how many of
 # them the summary spells out.
 MAX_NAMED_SOUNDS, DESCRIBED_SOUNDS, LABELS_PER_SOUND = 20, 8, 2
@@ -86,27 +86,24 @@ class SoundTags(ToolOutput):
                     f"with its own labels (first {MAX_NAMED_SOUNDS})")
 
     def describe(self) -> str:
-        """At most `SUMMARY_LABELS` labels with their score and first spans: prompts stay short."""
-        parts = []
-        for item in self.labels:
-            if not item.segments:
-                continue  # below the threshold everywhere: kept in `labels`, not worth a line
-            where = ", ".join(f"{s.start_s:.1f}-{s.end_s:.1f}" for s in item.segments[:2])
-            more = ", ..." if len(item.segments) > 2 else ""
-            parts.append(f"{item.label} {item.max:.2f} ({where}{more} s)")
-        if not parts:
+        """The strongest labels with their best score, then each sound between silences named
+        in order (the last one marked so): short, because every prompt pays for it."""
+        present = [item for item in self.labels if item.segments][:SUMMARY_LABELS]
+        if not present:
             best = self.labels[0]
             return f"no sound label reaches {self.threshold:.2f} (best: {best.label} {best.max:.2f})"
-        return "; ".join(parts[:SUMMARY_LABELS]) + _describe_sounds(self.sounds)
+        text = ", ".join(f"{item.label} {item.max:.1f}" for item in present)
+        return text + _describe_sounds(self.sounds)
 
 
 def _describe_sounds(sounds: list[NamedSound]) -> str:
     if not sounds:
         return ""
-    named = "; ".join(f"{ordinal(i)} {s.start_s:.1f}-{s.end_s:.1f} s {' / '.join(s.labels)}"
-                      for i, s in enumerate(sounds[:DESCRIBED_SOUNDS]))
-    more = f"; +{len(sounds) - DESCRIBED_SOUNDS} more" if len(sounds) > DESCRIBED_SOUNDS else ""
-    return f". {len(sounds)} sounds between silences, in order: {named}{more}"
+    shown = sounds[:DESCRIBED_SOUNDS]
+    named = ", ".join(f"{ordinal(i)}{' (last)' if i == len(sounds) - 1 else ''} "
+                      f"{' / '.join(s.labels)}" for i, s in enumerate(shown))
+    more = f", +{len(sounds) - DESCRIBED_SOUNDS} more" if len(sounds) > DESCRIBED_SOUNDS else ""
+    return f"; {len(sounds)} sounds between silences, in order: {named}{more}"
 
 
 @load_once
@@ -223,7 +220,7 @@ def label_segments(present: np.ndarray, duration: float) -> list[tuple[float, fl
             for s, e in spans if s == 0 or s + half < duration]
 
 
-@audio_tool(name="tag_sounds", args=TagSoundsArgs, output=SoundTags, version="3",
+@audio_tool(name="tag_sounds", args=TagSoundsArgs, output=SoundTags, version="4",
             description="Sound event tagging with YAMNet (AudioSet, 521 classes): the top "
                         "labels (speech, music, instruments, animals, vehicles, alarms, "
                         "noise, silence...) with scores and the time spans where each is "

@@ -3,7 +3,7 @@ clustered into speakers, with each speaker's talk time and typical pitch (Praat)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -20,6 +20,11 @@ DISTANCE_THRESHOLD = 0.27
 MAX_PIECE_S = 3.0
 PITCH_FLOOR_HZ, PITCH_CEILING_HZ = 60.0, 500.0
 _TARGET_DBFS = -30.0  # the level resemblyzer's encoder was trained at
+# Gender from pitch: the geometric mean of typical adult male (120 Hz) and female (210 Hz)
+# median f0, and the logistic slope of two quarter-octave-wide log-normal classes.
+GENDER_BOUNDARY_HZ = 159.0
+GENDER_SLOPE_PER_OCTAVE = 12.8
+GENDER_MIN_CONFIDENCE = 0.7
 
 
 class AnalyzeSpeakersArgs(ToolArgs):
@@ -45,6 +50,10 @@ class SpeakerSummary(BaseModel):
     turns: int = Field(description="number of turns")
     median_f0_hz: float | None = Field(description="typical pitch (median f0) in Hz; None when "
                                                    "no voiced speech was found")
+    gender: Literal["male", "female"] | None = Field(
+        None, description="the voice's likely gender from its pitch; None when unclear")
+    gender_confidence: float | None = Field(
+        None, description="probability of that reading, 0.5-1 (see `estimate_gender`)")
 
 
 class SpeakerAnalysis(ToolOutput):
@@ -56,34 +65,51 @@ class SpeakerAnalysis(ToolOutput):
     speech_s: float = Field(description="total seconds of speech")
 
     def describe(self) -> str:
+        """The count first, then each voice in speaking order with its gender and pitch, then
+        which voice is lowest and highest: what 'how many', 'a man or a woman' and 'whose
+        voice is lowest' ask, stated rather than left to infer from numbers."""
         if not self.speaker_count:
             return "no speech, so no speakers"
-        who = "; ".join(f"{s.speaker} {s.talk_s:.1f} s ({s.share:.0%}, {s.turns} turn"
-                        f"{'s' if s.turns != 1 else ''}, f0 "
-                        f"{'-' if s.median_f0_hz is None else f'{s.median_f0_hz:.0f} Hz'})"
-                        for s in self.speakers[:6])
-        if self.speaker_count > 6:
-            who += f"; +{self.speaker_count - 6} more"
-        order = ", ".join(f"{t.speaker} {t.start_s:.1f}-{t.end_s:.1f}" for t in self.turns[:8])
-        more = f" (+{self.turn_count - 8} more)" if self.turn_count > 8 else ""
-        return (f"{self.speaker_count} speaker{'s' if self.speaker_count != 1 else ''}: {who}; "
-                f"turns: {order}{more}{_pitch_order(self.speakers)}")
+        if self.speaker_count == 1:
+            return f"1 speaker, {_voice(self.speakers[0])}"
+        voices = ", ".join(f"{ordinal(i)} {_voice(s)}" for i, s in enumerate(self.speakers[:6]))
+        more = f", +{self.speaker_count - 6} more" if self.speaker_count > 6 else ""
+        return (f"{self.speaker_count} speakers, in order of speaking: {voices}{more}"
+                f"{_pitch_order(self.speakers)}")
+
+
+def _voice(speaker: SpeakerSummary) -> str:
+    if speaker.median_f0_hz is None:
+        return "voice of unknown pitch"
+    gender = f"{speaker.gender} " if speaker.gender else ""
+    return f"{gender}voice {speaker.median_f0_hz:.0f} Hz"
 
 
 def _pitch_order(speakers: list[SpeakerSummary]) -> str:
-    """Speakers from lowest to highest voice, so 'who sounds lowest' needs no sorting."""
-    pitched = sorted((s for s in speakers if s.median_f0_hz is not None),
-                     key=lambda s: s.median_f0_hz)
+    """Which voice is lowest and highest, named by speaking order as questions name them."""
+    pitched = sorted((i for i, s in enumerate(speakers) if s.median_f0_hz is not None),
+                     key=lambda i: speakers[i].median_f0_hz)
     if len(pitched) < 2:
         return ""
-    ranked = ", ".join(f"{s.speaker} ({s.median_f0_hz:.0f} Hz)" for s in pitched)
-    position = {s.speaker: i for i, s in enumerate(speakers)}  # listed in order of first turn
+    return (f"; lowest voice the {ordinal(pitched[0])} speaker, highest voice the "
+            f"{ordinal(pitched[-1])} speaker")
 
-    def who(s: SpeakerSummary) -> str:
-        return f"{s.speaker}, the {ordinal(position[s.speaker])} to speak"
 
-    return (f"; voices from lowest to highest: {ranked}; lowest voice {who(pitched[0])}, "
-            f"highest voice {who(pitched[-1])}")
+def estimate_gender(f0_hz: float | None) -> tuple[str | None, float | None]:
+    """('male' | 'female', confidence) from a voice's median f0, or (None, None) when the
+    pitch is unknown or too close to the boundary to say (confidence under `GENDER_MIN_CONFIDENCE`).
+
+    Two log-normal classes (adult male f0 around 120 Hz, female around 210 Hz, both about a
+    quarter octave wide) meet at `GENDER_BOUNDARY_HZ`; the logistic of the distance from it in
+    octaves is the posterior with equal priors. Children and falsetto read as female.
+    """
+    if f0_hz is None or f0_hz <= 0:
+        return None, None
+    p_female = 1.0 / (1.0 + np.exp(-GENDER_SLOPE_PER_OCTAVE * np.log2(f0_hz / GENDER_BOUNDARY_HZ)))
+    confidence = round(float(max(p_female, 1 - p_female)), 2)
+    if confidence < GENDER_MIN_CONFIDENCE:
+        return None, confidence
+    return ("female" if p_female > 0.5 else "male"), confidence
 
 
 @load_once
@@ -98,11 +124,11 @@ def voice_encoder() -> Any:
 
 
 @audio_tool(name="analyze_speakers", args=AnalyzeSpeakersArgs, output=SpeakerAnalysis,
-            version="2",
+            version="3",
             description="Speaker diarization: how many different people speak, who speaks "
                         "when (turns with start/end and speaker label), each speaker's talk "
-                        "time and typical pitch (median f0, Hz), voices ranked from lowest to "
-                        "highest. Use for 'how many speakers', 'who talks most', 'is it a "
+                        "time, typical pitch (median f0, Hz) and likely gender, the lowest and "
+                        "highest voice. Use for 'how many speakers', 'who talks most', 'is it a "
                         "dialogue', 'does a man or a woman speak first', 'whose voice is "
                         "lowest/highest'.",
             time_budget_s=90)
@@ -159,9 +185,12 @@ def _summarise(samples: np.ndarray, pieces: list[tuple[float, float]],
     for k in range(int(labels.max()) + 1):
         mine = [p for p, label in zip(pieces, labels) if label == k]
         talk = sum(b - a for a, b in mine)
+        f0 = median_f0(samples, mine)
+        gender, confidence = estimate_gender(f0)
         speakers.append(SpeakerSummary(
             speaker=f"S{k + 1}", talk_s=round(talk, 2), share=round(talk / total, 3),
-            turns=sum(1 for t in turns if t[2] == k), median_f0_hz=median_f0(samples, mine)))
+            turns=sum(1 for t in turns if t[2] == k), median_f0_hz=f0, gender=gender,
+            gender_confidence=confidence))
     return SpeakerAnalysis(
         speaker_count=len(speakers), speakers=speakers[:MAX_ITEMS],
         turns=[SpeakerTurn(start_s=round(a, 2), end_s=round(b, 2), speaker=f"S{k + 1}")

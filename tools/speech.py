@@ -37,15 +37,16 @@ class SpeechActivity(ToolOutput):
     def describe(self) -> str:
         if not self.segment_count:
             return f"no speech detected in {self.duration_s:.1f} s"
-        shown = ", ".join(f"{s.start_s:.2f}-{s.end_s:.2f}" for s in self.segments[:8])
-        more = f" (+{self.segment_count - 8} more)" if self.segment_count > 8 else ""
-        pause = f"; longest pause {self.longest_pause_s:.2f} s" if self.segment_count > 1 else ""
-        return (f"speech {self.speech_s:.2f} s of {self.duration_s:.2f} s "
-                f"({self.speech_ratio:.0%}) in {self.segment_count} segment"
-                f"{'s' if self.segment_count != 1 else ''}: {shown}{more}{pause}")
+        first, last = self.segments[0], self.segments[-1]
+        if self.segment_count == 1:
+            return (f"speech from {first.start_s:.1f} to {first.end_s:.1f} s "
+                    f"({self.speech_s:.1f} s, {self.speech_ratio:.0%} of the clip)")
+        return (f"speech in {self.segment_count} parts, {self.speech_s:.1f} s in all "
+                f"({self.speech_ratio:.0%}), from {first.start_s:.1f} to {last.end_s:.1f} s; "
+                f"longest pause {self.longest_pause_s:.1f} s")
 
 
-@audio_tool(name="detect_speech", args=DetectSpeechArgs, output=SpeechActivity, version="1",
+@audio_tool(name="detect_speech", args=DetectSpeechArgs, output=SpeechActivity, version="2",
             description="Voice activity detection (Silero VAD): whether anyone speaks, when "
                         "(start/end of each speech segment), total speech time, speech share "
                         "and pauses. Fast; use for 'is there speech', 'when does the speaker "

@@ -16,6 +16,8 @@ from .speech_common import MAX_ITEMS, TimeSpan, span, speech_segments
 _MODELS: dict[str, ModelSpec] = {"base": WHISPER_BASE, "tiny.en": WHISPER_TINY_EN}
 MAX_TEXT_CHARS = 4000
 _LOOPING_RATIO = 2.4  # Whisper's own test for a decoder stuck in a loop
+SUMMARY_CHARS = 300  # of the transcript in the one-line summary (about 70 tokens)
+UNSURE_LANGUAGE = 0.5  # below this probability the runner-up language is named too
 
 
 class TranscribeArgs(ToolArgs):
@@ -47,23 +49,36 @@ class Transcript(ToolOutput):
     language_name: str | None = Field(None, description="its English name, e.g. 'Swedish'")
     language_probability: float = Field(description="confidence in the language, 0-1")
     top_languages: list[LanguageGuess] = Field(description="the likeliest languages (up to 3)")
+    in_digits: str | None = Field(None, description="the transcript with spoken numbers written as "
+                                                    "digits, where that changes it (English, French, "
+                                                    "Spanish, German, Portuguese, Italian, Dutch)")
     word_count: int = Field(description="number of words in the transcript")
     words_per_minute: float = Field(description="speaking rate: words over the speech span")
+    words_per_second: float = Field(0.0, description="the same rate per second")
     speech_span: TimeSpan | None = Field(description="from the start of the first to the end of "
                                                      "the last speech the VAD hears")
     segments: list[TranscriptSegment] = Field(description=f"timed phrases (first {MAX_ITEMS})")
     model: str = Field(description="the Whisper model used")
 
     def describe(self) -> str:
+        """The words (and their numbers in digits), then the language by name, then the rate
+        in the units questions use."""
         if not self.word_count:
-            return f"no speech transcribed (Whisper {self.model})"
-        text = self.text if len(self.text) <= 400 else self.text[:400].rsplit(" ", 1)[0] + " ..."
-        others = ", ".join(f"{g.name} {g.probability:.2f}" for g in self.top_languages[1:])
-        alt = f"; also {others}" if others and self.language_probability < 0.9 else ""
-        language = f"{self.language_name or self.language} ({self.language})"
-        return (f'"{text}" (language {language} {self.language_probability:.2f}{alt}; '
-                f"{self.word_count} words, {self.words_per_minute:.0f} words per minute over "
-                f"the speech {self.speech_span.start_s:.1f}-{self.speech_span.end_s:.1f} s)")
+            return "no speech transcribed"
+        said = f'"{_clipped(self.text)}"'
+        if self.in_digits:
+            said += f' (in digits: "{_clipped(self.in_digits)}")'
+        language = self.language_name or self.language
+        if self.language_probability < UNSURE_LANGUAGE and len(self.top_languages) > 1:
+            language += f" (or {self.top_languages[1].name})"
+        span = self.speech_span.end_s - self.speech_span.start_s if self.speech_span else 0.0
+        words = f"{self.word_count} word{'s' if self.word_count != 1 else ''}"
+        return (f"{said}; {language}; {words} in {span:.1f} s, {self.words_per_second:.1f} "
+                f"words per second ({self.words_per_minute:.0f} per minute)")
+
+
+def _clipped(text: str) -> str:
+    return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " ..."
 
 
 @cache
@@ -74,6 +89,18 @@ def language_name(code: str) -> str:
     return LANGUAGES.get(code, code).title()
 
 
+def numbers_as_digits(text: str, language: str | None) -> str | None:
+    """"cinco uno cuatro" -> "5 1 4": the digits a question's options are written in. None
+    when nothing changes or text2num does not know the language."""
+    from text_to_num import alpha2digit
+
+    try:
+        converted = alpha2digit(text, language or "", threshold=0)
+    except ValueError:  # unsupported language
+        return None
+    return converted if converted != text else None
+
+
 @load_once
 def whisper_model(name: str) -> Any:
     """The CTranslate2 Whisper model, int8 on CPU, loaded once per process and name."""
@@ -82,7 +109,7 @@ def whisper_model(name: str) -> Any:
     return WhisperModel(str(resolve_model(_MODELS[name])), device="cpu", compute_type="int8")
 
 
-@audio_tool(name="transcribe", args=TranscribeArgs, output=Transcript, version="3",
+@audio_tool(name="transcribe", args=TranscribeArgs, output=Transcript, version="5",
             description="Speech recognition (Whisper): the words spoken, with timed phrases, "
                         "the spoken language with its probability, word count and speaking "
                         "rate (words per minute). Use for what is said, which language, how "
@@ -110,13 +137,15 @@ def transcribe(clip: Clip, args: TranscribeArgs) -> Transcript:
     minutes = max(spoken.end_s - spoken.start_s, 0.5) / 60
     guesses = sorted(info.all_language_probs or [(info.language, info.language_probability)],
                      key=lambda lp: -lp[1])[:3]
-    return Transcript(text=text[:MAX_TEXT_CHARS], language=info.language,
+    text = text[:MAX_TEXT_CHARS]
+    return Transcript(text=text, in_digits=numbers_as_digits(text, info.language), language=info.language,
                       language_name=language_name(info.language),
                       language_probability=round(info.language_probability, 3),
                       top_languages=[LanguageGuess(language=lang, name=language_name(lang),
                                                    probability=round(p, 3))
                                      for lang, p in guesses],
                       word_count=words, words_per_minute=round(words / minutes, 1),
+                      words_per_second=round(words / minutes / 60, 2),
                       speech_span=spoken, segments=segments[:MAX_ITEMS], model=args.model)
 
 

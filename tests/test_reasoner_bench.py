@@ -1,0 +1,48 @@
+import json
+
+import pytest
+
+from audiorouter.evals import free_form_bench, reasoner_bench
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def dev_items(tmp_path_factory):
+    from audiorouter.evals.bench import build_benchmark
+
+    out = tmp_path_factory.mktemp("bench")
+    return build_benchmark(out, 1, seed=2, splits=("dev",), fractions={"dev": 1},
+                           skills=["tempo", "loudness_order"], progress=False)["dev"]
+
+
+def page(tmp_path):
+    docs = tmp_path / "benchmarks.md"
+    docs.write_text("# Benchmarks\n\nkept\n")
+    return docs
+
+
+def test_reasoner_variants_are_compared_on_the_same_items(tmp_path, dev_items):
+    docs = page(tmp_path)
+    variants = ["letters, cyclic rotations", "option text, worked examples, calibrated"]
+    results = reasoner_bench.main(["--dataset", str(dev_items), "--per-skill", "1", "--model",
+                                   "smollm2-135m-instruct", "--variants", *variants,
+                                   "--out", str(tmp_path / "r.json"), "--docs", str(docs)])
+    assert results["items"] == 2 and list(results["variants"]) == variants
+    for v in results["variants"].values():
+        assert v["all"]["n"] == v["none"]["n"] == 2 and 0 <= v["all"]["p_right"] <= 1
+        assert v["all"]["item_tokens"] > v["none"]["item_tokens"] > 0  # evidence adds tokens
+    assert json.loads((tmp_path / "r.json").read_text())["variants"].keys() == results["variants"].keys()
+    text = docs.read_text()
+    assert "kept" in text and text.count(reasoner_bench.MARKS[0]) == 1 and "| letters, cyclic rotations |" in text
+
+
+def test_free_form_answers_are_scored_by_the_value_they_name(tmp_path, dev_items):
+    docs = page(tmp_path)
+    results = free_form_bench.main(["--dataset", str(dev_items), "--per-skill", "1", "--model",
+                                    "smollm2-135m-instruct", "--out", str(tmp_path / "f.json"),
+                                    "--docs", str(docs)])
+    assert len(results["answers"]) == 2 and all(a["text"] for a in results["answers"])
+    assert results["accuracy"] == sum(a["correct"] for a in results["answers"]) / 2
+    assert sum(n for _, n in results["per_skill"].values()) == 2
+    assert free_form_bench.MARKS[0] in docs.read_text()
