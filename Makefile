@@ -53,7 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python -m audiorouter.evals.tool_bench.run
 	$(BIN)/python -m audiorouter.evals.graph_bench
 	[ -f bench/dev.json ] || $(BIN)/audiorouter bench build --out bench --splits dev --per-skill 6 --seed 0
-	$(BIN)/python -m audiorouter.evals.reasoner_bench --dataset bench/dev.json --per-skill 6
+	$(BIN)/python -m audiorouter.evals.reasoner_bench --dataset bench/dev.json --per-skill 4
 
 clean:
 	rm -rf $(VENV) build *.egg-info

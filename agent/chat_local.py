@@ -2,8 +2,9 @@
 
 Tool calling follows the Qwen2.5 chat template the model was trained on: function
 signatures inside ``<tools></tools>`` in the system turn, calls answered as
-``<tool_call>{"name": ..., "arguments": {...}}</tool_call>``. The tool block is a fixed
-prefix, so the local runtime's prefix reuse pays for it once per process.
+``<tool_call>{"name": ..., "arguments": {...}}</tool_call>``. The system turn with the tool
+block is a fixed prefix, evaluated on its own as an anchor of the local runtime's prefix
+reuse, so it is paid for once per process.
 """
 
 from __future__ import annotations
@@ -55,12 +56,15 @@ class ChatLocalLLM(BaseChatModel):
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: Any = None, tools: list[dict] | None = None, **kwargs: Any) -> ChatResult:
-        prompt = chatml(_turns(messages, tools or []))
+        turns = _turns(messages, tools or [])
+        prompt = chatml(turns)
         key = cache_key(self.model_name, prompt, self.max_tokens, stop or [])
         text = _generations.get(key)
         if text is None:  # greedy decoding is deterministic: a repeated prompt is a lookup
-            text = load_local_llm(self.model, self.n_ctx).generate(
-                prompt, max_tokens=self.max_tokens, stop=tuple(stop or ()))
+            llm = load_local_llm(self.model, self.n_ctx)
+            if turns and turns[0][0] == "system":  # the fixed prefix, computed once: an anchor
+                llm.prefill(chatml(turns[:1], open_assistant=False))
+            text = llm.generate(prompt, max_tokens=self.max_tokens, stop=tuple(stop or ()))
             _generations.put(key, text)
         calls = _parse_tool_calls(text) if tools else []
         content = _CALL.sub("", text).strip() if calls else text

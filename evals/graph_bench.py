@@ -19,6 +19,7 @@ import numpy as np
 
 from audiorouter.agent.graph import build_graph
 from audiorouter.agent.local_llm import chatml, load_local_llm
+from audiorouter.agent.prompts import evidence_lines
 from audiorouter.agent.reasoners import CascadeReasoner
 from audiorouter.agent.routing import AllToolsRouter
 from audiorouter.evals.docs_page import cpu_count, write_block
@@ -107,6 +108,8 @@ def main(argv: list[str] | None = None) -> dict:
     stages = stage_times(graph, reasoner, audio, args.repeats)  # the first run also loads every model
 
     names = tool_names()
+    summaries = evidence_lines(run_tools(clip, names))
+    evidence_tokens = len(load_local_llm(QWEN_CODER_1_5B).tokenize("\n".join(summaries)))
     parallel = best(lambda: run_tools(clip, names, use_cache=False), args.repeats)
     sequential = best(lambda: run_tools(clip, names, parallel=False, use_cache=False), args.repeats)
 
@@ -124,7 +127,8 @@ def main(argv: list[str] | None = None) -> dict:
                "tools_parallel_s": round(parallel, 3), "tools_sequential_s": round(sequential, 3),
                "parallel_speedup": round(sequential / parallel, 2),
                "direct_s": round(t_direct, 3), "graph_s": round(t_graph, 3),
-               "graph_overhead_ratio": round(t_graph / t_direct, 3), "prompt": prompt_speed(args.repeats)}
+               "graph_overhead_ratio": round(t_graph / t_direct, 3), "prompt": prompt_speed(args.repeats),
+               "evidence_tokens": evidence_tokens}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2))
     write_block(args.docs, render(results, args), MARKS)
@@ -142,6 +146,7 @@ def render(r: dict, args: argparse.Namespace) -> str:
         f"KV cache holding only the shared instruction-and-examples prefix before each question).", "",
         "| stage | median seconds |", "|---|---|",
         *(f"| {k} | {v:.3f} |" for k, v in s.items()), "",
+        f"The ten tools' summaries of this clip are {r['evidence_tokens']} tokens (Qwen2.5 tokenizer).", "",
         "| comparison (same run) | A | B | ratio |", "|---|---|---|---|",
         f"| tools: sequential (A) vs parallel (B), best of {args.repeats} | {r['tools_sequential_s']:.2f} s | "
         f"{r['tools_parallel_s']:.2f} s | {r['parallel_speedup']:.2f}x faster in parallel |",

@@ -36,9 +36,9 @@ MARKS = ("<!-- reasoner-benchmark:start -->", "<!-- reasoner-benchmark:end -->")
 VARIANTS: dict[str, dict] = {
     "letters, cyclic rotations": dict(scoring="letters", examples=()),
     "option text": dict(calibration="none", examples=()),
-    "option text, calibrated": dict(examples=()),
-    "option text, worked examples": dict(calibration="none"),
-    "option text, worked examples, calibrated": dict(),
+    "option text, calibrated": dict(calibration="no_evidence", examples=()),
+    "option text, worked examples, calibrated": dict(calibration="no_evidence"),
+    "option text, worked examples (default)": dict(),
 }
 
 

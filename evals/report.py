@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from statistics import fmean
+from statistics import fmean, median
 from typing import Mapping, Sequence
 
 from .docs_page import write_block
 from .runner import ORACLE, Evaluation
-from .scoring import Accuracy, accuracy, breakdown, indistinct, oracle_gain_recovered
+from .scoring import LOW_CONFIDENCE, Accuracy, accuracy, breakdown, confidence, indistinct, oracle_gain_recovered
 
 SKILL_KEYS = ("sub-category", "category")  # MMAU leaves many sub-categories empty
 STAGES = ("route", "tools", "reason")
@@ -64,16 +64,23 @@ def markdown(evaluation: Evaluation, *, title: str, setup: Mapping[str, str], pl
               "", f"{h} Overall", ""]
     gains = _oracle_gains(records)
     gain_head, gain_rule = (" oracle gain recovered |", "---|") if gains else ("", "")
-    lines += ["| router | accuracy [95% CI] | n | tool calls / question | route s | tools s | reason s | errors |"
-              + gain_head, "|---|---|---|---|---|---|---|---|" + gain_rule]
+    lines += ["| router | accuracy [95% CI] | n | p(right) | top p < 0.4 | ECE | tool calls / question | "
+              "route s | tools s | reason s | median reason s | errors |" + gain_head,
+              "|---" * 12 + "|" + gain_rule]
     for name, recs in records.items():
         stages = " | ".join(f"{fmean(r['seconds'][s] for r in recs):.2f}" for s in STAGES)
         errors = sum(1 for r in recs if r.get("error"))
         gain = f" {_percent(gains[name])} |" if name in gains else (" |" if gains else "")
-        lines.append(f"| {name} | {_cell(accuracy(recs))} | {len(recs)} | {tool_calls(recs):.2f} | "
-                     f"{stages} | {errors} |{gain}")
-    lines += ["", "Seconds are means per question as spent in the runs that answered them (0 for "
-              "cached work); the oracle's are the cost of answering all its candidate routes."
+        conf = confidence(recs)
+        sure = (f"{conf.mean_right:.3f} | {_percent(conf.low_share)} | {conf.calibration_error:.3f}"
+                if conf else "– | – | –")
+        lines.append(f"| {name} | {_cell(accuracy(recs))} | {len(recs)} | {sure} | {tool_calls(recs):.2f} | "
+                     f"{stages} | {median(r['seconds']['reason'] for r in recs):.2f} | {errors} |{gain}")
+    lines += ["", "p(right): the mean probability of the right option; top p < 0.4: the share of "
+              f"answers whose top probability is under {LOW_CONFIDENCE}; ECE: the expected "
+              "calibration error (10 bins of top probability). Seconds are per question as spent "
+              "in the runs that answered them (0 for cached work); the oracle's are the cost of "
+              "answering all its candidate routes."
               + (" Oracle gain recovered: (router - none) / (oracle - none), the share of the "
                  "oracle's gain over no tools that a router achieves." if gains else ""), ""]
     lines += _table(f"{h} Per task", {name: breakdown(recs, "task") for name, recs in records.items()})

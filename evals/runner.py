@@ -1,16 +1,12 @@
 """Evaluate routers on a dataset: every router, the same items, one frozen reasoner, resumable.
 
-A CPU reasoner's cost is prompt tokens, and its KV cache keeps the last prompt, so the work
-comes in two passes ordered for that cache:
+A CPU reasoner's cost is prompt tokens, so the work comes in two passes:
 
-1. **route**: each router decides all pending items back to back. The LLM router's prompt
-   opens with every tool's JSON schema; routing its items in a row pays for that block once,
-   where interleaving with the reasoner (same model, same cache) would pay for it per item.
+1. **route**: each router decides all pending items back to back (the LLM router's fixed
+   prompt of tool schemas stays in the KV cache while it does).
 2. **answer**: per item, every distinct route (of the routers and the oracle's candidates) is
-   answered consecutively, in lexicographic order of tool calls. The prompts share system,
-   description and question, and neighbours also share their leading evidence, so each route
-   costs only its own evidence and options. Tools run once per clip (the union of all
-   routes' calls, in parallel, through the tool cache); a route two routers chose is
+   answered once, in lexicographic order of tool calls. Tools run once per clip (the union
+   of all routes' calls, in parallel, through the tool cache); a route two routers chose is
    answered once.
 
 The oracle picks, per item, the best route among no tools, each single tool, all tools and
@@ -20,14 +16,6 @@ then the earlier route in prompt order. A router added later is answered alone, 
 answers join the oracle's record with no new prompt (`_join_oracle`): the oracle bounds every
 router by construction, and where the reasoner answers a prompt the same each time its pick
 and scores are those a single pass over all routes gives.
-
-An item's records all come from one machine. Another CPU or kernel library rounds
-differently (int8 tagging and quantised LLM kernels are chosen per instruction set), which
-flips near-tied answers and can change the tags the reasoner is told; so where an item has
-new work, or records from several machines (or from before machines were recorded), and an
-earlier record of it was answered elsewhere, every router's route and record of it is done
-again here. Routers are then compared, and bounded by the oracle, on the same arithmetic; a
-folder whose items each come from one machine, with nothing new, costs nothing anywhere.
 
 Decided routes go to ``routes.jsonl``, finished items to ``predictions-<router>.jsonl`` (one
 flushed line each): a rerun skips both, and retries records that carry an error. At the end
@@ -39,12 +27,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import platform
 import time
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -124,10 +109,7 @@ def evaluate(items: Sequence[Item], routers: Mapping[str, Router], reasoner: Rea
     """Evaluate each router (and the oracle) on ``items``, appending to ``out_dir``'s files.
 
     ``setup`` (with the reasoner's name) is kept in ``setup.json``: resuming into a folder
-    made with another value of any of its keys is refused rather than mixing results. Records
-    and routes carry the `machine_identity` that made them; an item with new work, or with
-    records not all from one recorded machine, is done again whole here where any record of
-    it was made elsewhere.
+    made with another value of any of its keys is refused rather than mixing results.
     """
     start = time.perf_counter()
     if ORACLE in routers:
@@ -144,25 +126,12 @@ def evaluate(items: Sequence[Item], routers: Mapping[str, Router], reasoner: Rea
     def todo(item: Item) -> list[str]:
         return [name for name in names if item.id not in finished[name]]
 
-    def machines(item: Item) -> set[str | None]:
-        lines = [latest[name].get(item.id) for name in names] + session.lines(item.id)
-        return {line.get("machine") for line in lines if line}
-
-    def one_machine(item: Item) -> bool:
-        found = machines(item)
-        return len(found) <= 1 and None not in found
-
-    pending = [item for item in items if todo(item) or not one_machine(item)]
-    for item in pending:  # one machine per item: work on it here redoes what was done elsewhere
-        if machines(item) - {session.machine}:
-            for name in names:
-                finished[name].discard(item.id)
-            session.forget(item.id)
+    pending = [item for item in items if todo(item)]
     for item in tqdm(pending, desc="route", disable=not progress):
         session.route_ahead(item, todo(item))
     for item in tqdm(pending, desc="answer", disable=not progress):
         for record in session.answer(item, todo(item)):
-            logs[record["router"]].append({**record, "machine": session.machine})
+            logs[record["router"]].append(record)
     records = {name: _latest(log.records, items) for name, log in logs.items()}
     if oracle:  # routers added after an item's oracle: their answers join it, with no new prompt
         by_id = {name: {r["id"]: r for r in recs} for name, recs in records.items()}
@@ -187,36 +156,6 @@ def file_identity(path: str | Path) -> str:
     except OSError as exc:
         raise AudioRouterError(f"cannot read {path}: {exc.strerror}") from None
     return f"{path.name} (sha256 {digest})"
-
-
-@cache
-def machine_identity() -> str:
-    """What an answer's arithmetic depends on besides its inputs: the CPU's vector
-    instructions (kernels are picked by them) and the libraries whose kernels run."""
-    fields: dict[str, str] = {}
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            key, _, value = line.partition(":")
-            fields.setdefault(key.strip(), value.strip())  # the first CPU speaks for all
-    except OSError:
-        pass
-    model = fields.get("model name") or platform.processor() or "unknown CPU"
-    flags = set((fields.get("flags") or fields.get("Features") or "").split())
-    isa = "+".join(f for f in _KERNEL_ISA if f in flags) or "no vector flags read"
-    libraries = ", ".join(f"{name} {_version(name)}" for name in _KERNEL_LIBRARIES)
-    return f"{platform.machine()} {model} ({isa}); {libraries}"
-
-
-_KERNEL_ISA = ("avx2", "fma", "avx512f", "avx512bw", "avx512_vnni", "avx_vnni", "avx512_bf16",
-               "amx_int8", "asimd", "asimddp", "i8mm", "sve")
-_KERNEL_LIBRARIES = ("onnxruntime", "ctranslate2", "cyllama", "torch", "numpy")
-
-
-def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "absent"
 
 
 def _check_setup(path: Path, setup: Mapping[str, str]) -> None:
@@ -263,16 +202,6 @@ class _Session:
         self.route_log = routes
         self.decisions = {(r["router"], r["id"]): r for r in routes.records}
         self.stage_s: Counter[str] = Counter()
-        self.machine = machine_identity()
-
-    def lines(self, item_id: str) -> list[dict]:
-        """The item's logged routes."""
-        return [self.decisions[(name, item_id)] for name in self.routers if (name, item_id) in self.decisions]
-
-    def forget(self, item_id: str) -> None:
-        """Drop the item's logged routes, so that its routers decide it again."""
-        for name in self.routers:
-            self.decisions.pop((name, item_id), None)
 
     def needed(self, names: list[str]) -> list[str]:
         """The routers whose route an item needs: its pending ones, all of them for the oracle."""
@@ -298,8 +227,7 @@ class _Session:
                 route = Route(note=f"router failed ({type(exc).__name__}: {exc}); answering without tools")
             seconds = round(time.perf_counter() - start, 4)
             self.stage_s["route"] += seconds
-            line = {**route.model_dump(mode="json"), "router": name, "id": item.id, "seconds": seconds,
-                    "machine": self.machine}
+            line = {**route.model_dump(mode="json"), "router": name, "id": item.id, "seconds": seconds}
             self.route_log.append(line)
             self.decisions[(name, item.id)] = line
         line = self.decisions[(name, item.id)]
@@ -427,9 +355,8 @@ def _join_oracle(item: Item, oracle: dict, routers: Iterable[dict | None]) -> di
     Unchanged, it is returned as it is.
 
     So the oracle bounds every router, even one added later, without asking the reasoner
-    again. Where the reasoner answers a prompt the same each time, the pick and scores are
-    those of a single pass over all routes; where a re-asked prompt comes out otherwise (its
-    KV cache reused another prefix), the oracle weighs the answer the router's row counts.
+    again; the reasoner scores a prompt the same each time (`local_llm`'s anchors), so the
+    pick and scores are those of a single pass over all routes.
     Each new route adds its reasoner time to the cost; the tool time stays the oracle's (every
     default call), so a router's calls with other arguments count in that router's cost only."""
     if "route_scores" not in oracle:  # the item itself failed: nothing to join
@@ -447,7 +374,7 @@ def _join_oracle(item: Item, oracle: dict, routers: Iterable[dict | None]) -> di
             pick = record
     if pick is oracle and scores == oracle["route_scores"]:
         return oracle
-    return {**pick, "router": ORACLE, "machine": oracle.get("machine"), "error": oracle.get("error"),
+    return {**pick, "router": ORACLE, "error": oracle.get("error"),
             "note": f"best of {len(scores)} routes", "route_scores": scores,
             "seconds": {**oracle["seconds"], "reason": round(reason_s, 4)}}
 

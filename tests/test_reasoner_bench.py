@@ -24,7 +24,7 @@ def page(tmp_path):
 
 def test_reasoner_variants_are_compared_on_the_same_items(tmp_path, dev_items):
     docs = page(tmp_path)
-    variants = ["letters, cyclic rotations", "option text, worked examples, calibrated"]
+    variants = ["letters, cyclic rotations", "option text, worked examples (default)"]
     results = reasoner_bench.main(["--dataset", str(dev_items), "--per-skill", "1", "--model",
                                    "smollm2-135m-instruct", "--variants", *variants,
                                    "--out", str(tmp_path / "r.json"), "--docs", str(docs)])

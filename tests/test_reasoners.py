@@ -47,7 +47,7 @@ def test_letter_scoring_with_cyclic_rotations_removes_position_bias(clip_and_evi
 
 def test_calibration_divides_out_the_no_evidence_scores(monkeypatch, clip_and_evidence):
     clip, evidence = clip_and_evidence
-    reasoner = CascadeReasoner(SMOLLM2_135M, use_cache=False)
+    reasoner = CascadeReasoner(SMOLLM2_135M, calibration="no_evidence", use_cache=False)
     scores = {True: np.log([0.5, 0.3, 0.2]), False: np.log([0.6, 0.3, 0.1])}  # with / without evidence
     monkeypatch.setattr(reasoner, "_log_likelihoods",
                         lambda prompt, choices: (scores[evidence[0].summary in prompt], 99))

@@ -21,7 +21,9 @@ def _png_size(path) -> tuple[int, int]:
 
 @pytest.fixture
 def evaluation() -> Evaluation:
-    return Evaluation(records={"none": _records("none", 2), "all": _records("all", 4, tools=10),
+    none = [{**r, "answer": r["choices"][0], "choice": 0 if r["correct"] else 1,
+             "probabilities": [0.8, 0.2] if r["correct"] else [0.2, 0.8]} for r in _records("none", 2)]
+    return Evaluation(records={"none": none, "all": _records("all", 4, tools=10),
                                "oracle": _records("oracle", 5, tools=1), "llm": []},
                       wall_s=12.5, stage_s={"route": 1.0, "tools": 3.0, "reason": 8.0}, answered=6)
 
@@ -31,8 +33,8 @@ def test_report_tables_and_valid_pngs(tmp_path, evaluation):
     text = page.read_text()
     assert "- items with two options of the same words: 1 (" in text
     assert "- reasoner: fake" in text and "wall time of this run: 12.5 s" in text
-    assert "| all | 66.7 [30, 90] | 6 | 10.00 | 0.01 | 5.00 | 2.00 | 0 | 67% |" in text  # (4 - 2) / (5 - 2)
-    assert "| none | 33.3 [10, 70] | 6 | 0.00 | 0.01 | 0.00 | 2.00 | 0 | |" in text
+    assert "| all | 66.7 [30, 90] | 6 | – | – | – | 10.00 | 0.01 | 5.00 | 2.00 | 2.00 | 0 | 67% |" in text  # (4 - 2) / (5 - 2)
+    assert "| none | 33.3 [10, 70] | 6 | 0.400 | 0% | 0.467 | 0.00 | 0.01 | 0.00 | 2.00 | 2.00 | 0 | |" in text
     assert "llm" not in text  # a router without records is left out
     assert "## Per task" in text and "| music | 3 |" in text
     assert "| counting | 2 |" in text and "| event count | 4 |" in text  # category where no sub-category
@@ -59,7 +61,7 @@ def test_the_report_can_also_land_in_a_docs_page_between_markers(tmp_path, evalu
 def test_the_oracle_gain_needs_none_and_the_oracle_on_the_same_items(tmp_path, evaluation):
     records = dict(evaluation.records, oracle=evaluation.records["oracle"][:3])
     text = write_report(Evaluation(records, 1.0, {}, 0), tmp_path).read_text()
-    assert "oracle gain recovered" not in text and "| all | 66.7 [30, 90] | 6 | 10.00 | 0.01 | 5.00 | 2.00 | 0 |\n" in text
+    assert "oracle gain recovered" not in text and "| all | 66.7 [30, 90] | 6 | – | – | – | 10.00 | 0.01 | 5.00 | 2.00 | 2.00 | 0 |\n" in text
     tie = dict(evaluation.records, oracle=_records("oracle", 2, tools=1))  # the oracle gains nothing
-    assert "| all | 66.7 [30, 90] | 6 | 10.00 | 0.01 | 5.00 | 2.00 | 0 | – |" in write_report(
+    assert "| all | 66.7 [30, 90] | 6 | – | – | – | 10.00 | 0.01 | 5.00 | 2.00 | 2.00 | 0 | – |" in write_report(
         Evaluation(tie, 1.0, {}, 0), tmp_path).read_text()

@@ -1,6 +1,9 @@
 """The tool benchmark's runner: each task's cases depend on the seed and the task alone."""
 
+import pytest
+
 from audiorouter.evals.tool_bench.run import ALL_TASKS, task_rng
+from audiorouter.tools import get_tool
 
 
 def draw(seed, task) -> list[int]:
@@ -12,3 +15,14 @@ def test_a_task_draws_the_same_cases_wherever_it_sits_in_the_list():
     assert draw(0, first) == draw(0, first)
     assert draw(0, first) != draw(0, second) and draw(0, first) != draw(1, first)
     assert len({task.name for task in ALL_TASKS}) == len(ALL_TASKS)  # names are the seeds
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("prefix", ["a speaker's gender", "speaking rate"])
+def test_derived_fact_tasks_score_the_tool_against_their_truth(prefix):
+    task = next(t for t in ALL_TASKS if t.name.startswith(prefix))
+    cases = task.make_cases(task_rng(0, task), 3)
+    assert len({c.name for c in cases}) == 3 and all(c.truth for c in cases)
+    scores = [task.score(get_tool(task.tool).execute((c.audio, c.sample_rate), c.args), c.truth)
+              for c in cases]
+    assert set(scores) <= {0.0, 1.0} and sum(scores) >= 2  # the tools get these mostly right

@@ -283,6 +283,25 @@ def transcription_cases(rng: np.random.Generator, n: int, *, texts: tuple[str, .
     return cases
 
 
+def rate_cases(rng: np.random.Generator, n: int) -> list[Case]:
+    """Two Harvard sentences read by a held-out voice at 110-300 words per minute, as measured
+    over the sounding span (`bench.parts.speak_at_rate`). Truth: that rate."""
+    from ..bench.parts import speak_at_rate
+
+    cases = []
+    for i in range(n):
+        identity = str(rng.choice(TEST_VOICES))
+        text = " ".join(rng.choice(HARVARD, size=2, replace=False))
+        audio, wpm = speak_at_rate(text, voice_name(identity, rng), float(rng.uniform(110, 300)))
+        cases.append(Case(f"rate-{identity}-{i}", audio, wpm))
+    return cases
+
+
+def score_rate(output: Any, truth: float) -> float:
+    """Right when the words-per-minute figure is within 10% of the true rate."""
+    return float(abs(output.words_per_minute / truth - 1) <= 0.10)
+
+
 def language_cases(rng: np.random.Generator, n: int, *, sentences: int = 2) -> list[Case]:
     """espeak-ng reading `sentences` German, French, Spanish, Italian or English sentences
     (two: 5-7 s; Whisper base names the language of one 2-3 s sentence less reliably)."""
@@ -410,6 +429,38 @@ def speaker_cases_from(pool: tuple[str, ...]) -> Callable[[np.random.Generator, 
     return make
 
 
+def identity_gender(identity: str) -> str:
+    """The known gender of a voice identity: espeak-ng variants by their letter, flite voices
+    by name, the Asterisk prompts' real speaker (a woman)."""
+    if identity == "asterisk":
+        return "female"
+    if identity.startswith("espeak+"):
+        return "female" if identity.removeprefix("espeak+").startswith("f") else "male"
+    return "female" if identity == "slt" else "male"
+
+
+def gender_cases(rng: np.random.Generator, n: int) -> list[Case]:
+    """One voice per clip, in turn a held-out synthetic voice (a Harvard sentence) and the
+    real recorded speaker of the Asterisk prompts (a digit string). Truth: the gender."""
+    pool = (*TEST_VOICES, "espeak+f2", "espeak+f4")  # as many female as male synthetic voices
+    cases = []
+    for i in range(n):
+        if i % 3 == 2:
+            digits = "".join(str(d) for d in rng.integers(0, 10, size=int(rng.integers(4, 8))))
+            cases.append(Case(f"asterisk-{digits}", asterisk_digits(digits), "female"))
+            continue
+        identity = str(rng.choice(pool))
+        voice = voice_name(identity, rng)
+        cases.append(Case(f"{voice}-{i}", speak(str(rng.choice(HARVARD)), voice=voice),
+                          identity_gender(identity)))
+    return cases
+
+
+def score_gender(output: Any, truth: str) -> float:
+    """Right when the one speaker found is named with the true gender (unsure counts wrong)."""
+    return float(len(output.speakers) == 1 and output.speakers[0].gender == truth)
+
+
 def score_speaker_count(output: Any, truth: dict) -> float:
     return float(output.speaker_count == truth["speakers"])
 
@@ -451,6 +502,9 @@ TASKS: list[ToolTask] = [
     ToolTask(name="Harvard sentences (low-context, hard), Whisper base", tool="transcribe",
              metric="word error rate", make_cases=partial(transcription_cases, texts=HARVARD),
              score=score_wer, goal="reported: no context to lean on", higher_is_better=False),
+    ToolTask(name="speaking rate, 110-300 words per minute (held-out voices)", tool="transcribe",
+             metric="share within 10% of the true rate", make_cases=rate_cases, score=score_rate,
+             goal=">= 0.9"),
     ToolTask(name="spoken language (espeak-ng de/fr/es/it/en)", tool="transcribe",
              metric="share of clips with the right language", make_cases=language_cases,
              score=score_language, goal=">= 0.9"),
@@ -464,4 +518,7 @@ TASKS: list[ToolTask] = [
              tool="analyze_speakers", metric="share with the right speaker count",
              make_cases=speaker_cases_from(TEST_VOICES), score=score_speaker_count,
              goal=">= 0.85"),
+    ToolTask(name="a speaker's gender (held-out voices + a real recorded woman)",
+             tool="analyze_speakers", metric="share with the right gender", make_cases=gender_cases,
+             score=score_gender, goal=">= 0.95"),
 ]
