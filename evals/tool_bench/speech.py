@@ -23,7 +23,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..synth import (FLITE_VOICES, asterisk_digits, cadence_clip, chord_clip, drum_loop,
+from ..bench.parts import speak_at_rate
+from ..synth import (FLITE_VOICES, VOICE_SEX, asterisk_digits, cadence_clip, chord_clip, drum_loop,
                      events_clip, fade, silence, speak, white_noise)
 from .tasks import Case, ToolTask
 
@@ -286,8 +287,6 @@ def transcription_cases(rng: np.random.Generator, n: int, *, texts: tuple[str, .
 def rate_cases(rng: np.random.Generator, n: int) -> list[Case]:
     """Two Harvard sentences read by a held-out voice at 110-300 words per minute, as measured
     over the sounding span (`bench.parts.speak_at_rate`). Truth: that rate."""
-    from ..bench.parts import speak_at_rate
-
     cases = []
     for i in range(n):
         identity = str(rng.choice(TEST_VOICES))
@@ -430,19 +429,18 @@ def speaker_cases_from(pool: tuple[str, ...]) -> Callable[[np.random.Generator, 
 
 
 def identity_gender(identity: str) -> str:
-    """The known gender of a voice identity: espeak-ng variants by their letter, flite voices
-    by name, the Asterisk prompts' real speaker (a woman)."""
+    """The gender of a voice identity: the Asterisk prompts' real speaker is a woman; a
+    synthetic voice's is `synth.VOICE_SEX`, measured by pitch (an espeak-ng variant sounds
+    the same in every accent, so its en-us reading stands for it)."""
     if identity == "asterisk":
         return "female"
-    if identity.startswith("espeak+"):
-        return "female" if identity.removeprefix("espeak+").startswith("f") else "male"
-    return "female" if identity == "slt" else "male"
+    return VOICE_SEX[identity.replace("espeak+", "espeak:en-us+")]
 
 
 def gender_cases(rng: np.random.Generator, n: int) -> list[Case]:
     """One voice per clip, in turn a held-out synthetic voice (a Harvard sentence) and the
     real recorded speaker of the Asterisk prompts (a digit string). Truth: the gender."""
-    pool = (*TEST_VOICES, "espeak+f2", "espeak+f4")  # as many female as male synthetic voices
+    pool = (*TEST_VOICES, "espeak+f2", "espeak+f4")  # 4 female voices of 9, not 2 of 7
     cases = []
     for i in range(n):
         if i % 3 == 2:
