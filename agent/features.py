@@ -25,8 +25,15 @@ FEATURE_DIM = 2 * TEXT_DIM + AUDIO_CLASSES + STATS
 @load_once
 def text_encoder():
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
-    return SentenceTransformer(str(resolve_model(MINILM)), device="cpu")
+    was_on = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # a "Loading weights" bar is noise in a CLI's output
+    try:
+        return SentenceTransformer(str(resolve_model(MINILM)), device="cpu")
+    finally:
+        if was_on:
+            hf_logging.enable_progress_bar()
 
 
 class Featurizer:

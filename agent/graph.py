@@ -14,10 +14,9 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send
 
 from audiorouter.tools import Evidence, ToolFailure, get_tool, load_audio, resolve_clip
-from audiorouter.tools.errors import AudioRouterError
-
 from .answer import Reasoner
 from .defaults import default_reasoner, make_router
+from .inputs import check_question
 from .routing import Route, Router
 from .state import AudioAnswer, AudioQuestion, AudioRouterState
 
@@ -42,10 +41,10 @@ class _Nodes:
 
     def prepare(self, state: AudioRouterState) -> dict:
         start = time.perf_counter()
-        clip = load_audio(state["audio"])  # bad input raises a typed AudioInputError here
-        if not state.get("question", "").strip():
-            raise AudioRouterError("the question is empty: pass {'audio': ..., 'question': '...'}")
-        return {"audio": clip.ref, "clip": clip.ref, "evidence": [],
+        asked = check_question(state)  # a QuestionError before any decoding
+        clip = load_audio(asked.audio)  # bad audio raises a typed AudioInputError here
+        return {"audio": clip.ref, "clip": clip.ref, "question": asked.question,
+                "choices": asked.choices, "evidence": [],
                 "timings": {"prepare": round(time.perf_counter() - start, 4)}}
 
     def route(self, state: AudioRouterState) -> dict:

@@ -61,12 +61,15 @@ def save_router(path: str | os.PathLike, network: Any, tools: Sequence[str], *, 
     return path
 
 
+def checkpoint_path(path: str | os.PathLike | None = None) -> Path:
+    """``path``, else ``$AUDIOROUTER_ROUTER``, else the shipped router."""
+    return Path(path or os.environ.get("AUDIOROUTER_ROUTER") or DEFAULT_CHECKPOINT)
+
+
 def load_router_checkpoint(path: str | os.PathLike | None) -> RouterCheckpoint:
     import torch
 
-    if path is None:
-        path = os.environ.get("AUDIOROUTER_ROUTER") or DEFAULT_CHECKPOINT
-    path = Path(path)
+    path = checkpoint_path(path)
     if not path.exists():
         raise RouterCheckpointError(
             f"no router checkpoint at {path}: train one with `python training/train_router.py "

@@ -8,9 +8,9 @@ in a parent graph. Audio travels by reference: after `prepare`, ``audio`` holds 
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any
 
-from typing_extensions import NotRequired
+from typing_extensions import NotRequired, TypedDict  # pydantic reads these on Python < 3.12
 
 
 def merge(left: dict | None, right: dict | None) -> dict:

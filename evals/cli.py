@@ -128,18 +128,31 @@ def ask(
     try:
         graph = build_graph(make_router(router, checkpoint),
                             CascadeReasoner(GGUF_MODELS.get(reasoner, reasoner)) if reasoner else None)
-        final: dict = {}
+        final: dict = {"evidence": []}
+        _status("routing")
         for update in graph.stream({"audio": audio, "question": question, "choices": choice or None},
                                    stream_mode="updates"):
             for node, values in update.items():
-                final.update({k: v for k, v in (values or {}).items() if k != "evidence"})
-                final.setdefault("evidence", []).extend((values or {}).get("evidence") or [])
+                values = values or {}
+                final.update({k: v for k, v in values.items() if k != "evidence"})
+                final["evidence"].extend(values.get("evidence") or [])
                 if not as_json:
-                    _print_update(node, values or {})
+                    _print_update(node, values)
+                if node in ("route", "run_tool"):
+                    pending = len(final["tools_used"]) - len(final["evidence"])
+                    _status(f"{pending} of {len(final['tools_used'])} tools running" if pending
+                            else "reasoning")
     except AudioRouterError as exc:
         _fail(exc)
     if as_json:
         typer.echo(json.dumps(final, indent=2, default=str))
+    if final.get("error"):
+        raise typer.Exit(1)
+
+
+def _status(text: str) -> None:
+    """What is running now, on stderr (stdout stays the answer)."""
+    typer.secho(f"... {text}", dim=True, err=True)
 
 
 def _print_update(node: str, values: dict) -> None:

@@ -13,14 +13,15 @@ import typer
 from audiorouter.tools.errors import AudioRouterError
 from audiorouter.tools.models import QWEN_CODER_1_5B
 
-DEFAULT_ROUTERS = "none,all,random,llm,oracle"
+DEFAULT_ROUTERS = "none,all,random,llm,learned,oracle"
 
 
 def eval_command(
     dataset: Path = typer.Option(..., "--dataset", help="MMAU-style .json, MMAR meta file or .jsonl of items"),
     router_names: str = typer.Option(DEFAULT_ROUTERS, "--routers", "--router",
                                 help="comma-separated: none, all, random, llm, learned, oracle"),
-    checkpoint: Optional[Path] = typer.Option(None, help="learned-router checkpoint (adds the learned router)"),
+    checkpoint: Optional[Path] = typer.Option(None, help="learned-router checkpoint (adds the learned "
+                                              "router; default: the shipped one)"),
     reasoner: str = typer.Option(QWEN_CODER_1_5B.name, help="cascade reasoner: a GGUF model name or path "
                                  "(the LLM router uses the same model)"),
     out: Path = typer.Option(Path("eval-out"), "--out", help="output folder; rerun with the same one to resume"),
@@ -32,6 +33,7 @@ def eval_command(
     """Evaluate routers on a dataset: accuracy per task and sub-category with 95% intervals,
     tool calls and time per stage, MMAU-format predictions, a markdown report and plots."""
     from audiorouter.agent.defaults import GGUF_MODELS
+    from audiorouter.agent.policy import checkpoint_path
     from audiorouter.agent.reasoners import CascadeReasoner
     from audiorouter.tools.registry import tool_versions
 
@@ -43,6 +45,8 @@ def eval_command(
     names = [n.strip() for n in router_names.split(",") if n.strip()]
     if checkpoint is not None and "learned" not in names:
         names.append("learned")
+    if "learned" in names:
+        checkpoint = checkpoint_path(checkpoint)
     model = GGUF_MODELS.get(reasoner, reasoner)
     try:
         items = load_items(dataset)[:limit]
@@ -56,8 +60,10 @@ def eval_command(
     except AudioRouterError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2)
-    report = write_report(result, out, setup={**setup, "reasoner": reasoner, "routers": ", ".join(names)},
-                          docs_page=page)
+    shown = {**setup, "reasoner": reasoner, "routers": ", ".join(names)}
+    if checkpoint:  # the report names the file by path too; resuming compares content only
+        shown["learned checkpoint"] = f"{checkpoint} ({setup['learned checkpoint'].split(' (')[1]}"
+    report = write_report(result, out, setup=shown, docs_page=page)
     for name, records in result.records.items():
         typer.echo(f"{name:<8} {accuracy(records)}")
     typer.echo(f"{len(items)} items in {result.wall_s:.1f} s; report: {report}")

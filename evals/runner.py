@@ -1,8 +1,9 @@
 """Evaluate routers on a dataset: every router, the same items, one frozen reasoner, resumable.
 
-A CPU reasoner's cost is prompt tokens, so the work comes in two passes:
+A CPU reasoner's cost is prompt tokens, so the work comes in two passes over each chunk of
+`ROUTE_AHEAD` items:
 
-1. **route**: each router decides all pending items back to back (the LLM router's fixed
+1. **route**: each router decides the chunk's items back to back (the LLM router's fixed
    prompt of tool schemas stays in the KV cache while it does).
 2. **answer**: per item, every distinct route (of the routers and the oracle's candidates) is
    answered once, in lexicographic order of tool calls. Tools run once per clip (the union
@@ -46,6 +47,11 @@ from .datasets import Item
 from .scoring import is_correct
 
 ORACLE = "oracle"
+# Items routed before they are answered. An LLM router and a local reasoner share one model
+# context, and each switch between them re-evaluates the reasoner's fixed prompt prefix, so
+# routes are decided a chunk at a time; a chunk is small so that answers are written from the
+# first minutes of a run on.
+ROUTE_AHEAD = 16
 ROUTER_NAMES = ("none", "all", "random", "llm", "learned", ORACLE)
 
 CallKey = tuple[str, str]  # (tool, its parsed arguments as canonical JSON)
@@ -127,11 +133,17 @@ def evaluate(items: Sequence[Item], routers: Mapping[str, Router], reasoner: Rea
         return [name for name in names if item.id not in finished[name]]
 
     pending = [item for item in items if todo(item)]
-    for item in tqdm(pending, desc="route", disable=not progress):
-        session.route_ahead(item, todo(item))
-    for item in tqdm(pending, desc="answer", disable=not progress):
-        for record in session.answer(item, todo(item)):
-            logs[record["router"]].append(record)
+    with tqdm(total=len(pending), desc="evaluate", unit="item", disable=not progress) as bar:
+        for first in range(0, len(pending), ROUTE_AHEAD):
+            chunk = pending[first:first + ROUTE_AHEAD]
+            bar.set_postfix_str("routing")
+            for item in chunk:
+                session.route_ahead(item, todo(item))
+            bar.set_postfix_str("answering")
+            for item in chunk:
+                for record in session.answer(item, todo(item)):
+                    logs[record["router"]].append(record)
+                bar.update()
     records = {name: _latest(log.records, items) for name, log in logs.items()}
     if oracle:  # routers added after an item's oracle: their answers join it, with no new prompt
         by_id = {name: {r["id"]: r for r in recs} for name, recs in records.items()}

@@ -104,6 +104,22 @@ def test_corrupt_file_is_a_decode_error(tmp_path, stereo_44k):
         load_audio(path)
 
 
+@pytest.mark.parametrize("fmt", ["wav", "flac"])
+def test_a_file_cut_short_is_refused_not_shortened(tmp_path, stereo_44k, fmt):
+    from audiorouter.tools.errors import TruncatedAudioError
+
+    path = tmp_path / f"cut.{fmt}"
+    sf.write(path, stereo_44k, 44_100)
+    whole = path.read_bytes()
+    path.write_bytes(whole[:len(whole) // 4])
+    with pytest.raises(AudioDecodeError) as caught:
+        load_audio(path)
+    with pytest.raises(AudioDecodeError):
+        load_audio(path.read_bytes())
+    if fmt == "wav":  # a WAV header states its data's size: say what is missing
+        assert isinstance(caught.value, TruncatedAudioError) and "cut short" in str(caught.value)
+
+
 def test_text_file_is_unsupported(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("not audio at all")

@@ -45,3 +45,13 @@ def test_bench_build_writes_mmau_json_per_split(tmp_path):
     assert len(items) == 2 and {i["task"] for i in items} == {"sound", "music"}
     for item in items:
         assert item["answer"] in item["choices"] and (tmp_path / item["audio_id"]).exists()
+
+
+def test_ask_refuses_a_bad_question_with_exit_code_2(tmp_path):
+    path = tmp_path / "tone.wav"
+    sf.write(path, sine(440, 1.0), 16_000)
+    one_option = runner.invoke(app, ["ask", str(path), "How many?", "-c", "3", "--router", "none"])
+    assert one_option.exit_code == 2 and "give 2 to 10 options" in one_option.output
+    url = runner.invoke(app, ["ask", "https://example.com/a.wav", "How many?", "--router", "none"])
+    assert url.exit_code == 2 and "URLs are not fetched" in url.output
+    assert "Traceback" not in one_option.output + url.output

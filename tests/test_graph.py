@@ -6,7 +6,8 @@ from audiorouter.agent import build_graph
 from audiorouter.agent.answer import Answer
 from audiorouter.agent.graph import evidence_from_dict
 from audiorouter.agent.routing import FixedRouter, NoToolsRouter
-from audiorouter.tools.errors import AudioNotFoundError, AudioRouterError
+from audiorouter.agent.inputs import QuestionError
+from audiorouter.tools.errors import AudioNotFoundError
 
 QUESTION = {"question": "How many knocks are heard?", "choices": ["2", "3", "4", "5"]}
 
@@ -99,7 +100,7 @@ def test_bad_input_raises_a_typed_error():
     graph = build_graph(NoToolsRouter(), RecordingReasoner())
     with pytest.raises(AudioNotFoundError):
         graph.invoke({"audio": "/no/such.wav", "question": "q"})
-    with pytest.raises(AudioRouterError, match="question is empty"):
+    with pytest.raises(QuestionError, match="question must be non-empty"):
         graph.invoke({"audio": (np.ones(1600, np.float32) * 0.1, 16_000), "question": " "})
 
 

@@ -333,7 +333,10 @@ def test_each_distinct_route_is_answered_once_in_prefix_order(tmp_path, tool_bat
     assert len(tool_batches) == 2 and all(len(b) == len(names) for _, b in tool_batches)
 
 
-def test_every_route_is_decided_before_the_reasoner_starts(tmp_path, tool_batches):
+def test_routes_are_decided_a_chunk_ahead_of_the_answers(tmp_path, tool_batches, monkeypatch):
+    from audiorouter.evals import runner
+
+    monkeypatch.setattr(runner, "ROUTE_AHEAD", 2)
     log = []
 
     class Logging(NoToolsRouter):
@@ -342,7 +345,7 @@ def test_every_route_is_decided_before_the_reasoner_starts(tmp_path, tool_batche
             return super().decide(question, choices, clip)
 
     evaluate(_items(tmp_path, 3), {"logging": Logging()}, FakeReasoner(log=log), tmp_path / "out", oracle=False)
-    assert log == ["route"] * 3 + ["answer"] * 3
+    assert log == ["route"] * 2 + ["answer"] * 2 + ["route", "answer"]
 
 
 def test_random_router_is_seeded_per_item(tmp_path):
@@ -426,3 +429,24 @@ def test_eval_command(tmp_path):
     assert clash.exit_code == 2 and "another setup" in clash.output
     missing = CliRunner().invoke(app, ["eval", "--dataset", str(tmp_path / "none.json"), "--out", str(out)])
     assert missing.exit_code == 2 and "no dataset file" in missing.output
+
+
+@pytest.mark.slow
+def test_eval_command_runs_the_shipped_router_and_names_its_file(tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from audiorouter.agent.policy import DEFAULT_CHECKPOINT
+    from audiorouter.evals.eval_cli import DEFAULT_ROUTERS, eval_command
+
+    assert "learned" in DEFAULT_ROUTERS.split(",")
+    app = typer.Typer()
+    app.command("eval")(eval_command)
+    app.command("other")(lambda: None)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["eval", "--dataset", str(_knock_dataset(tmp_path, 1)),
+                                      "--routers", "learned", "--reasoner", "smollm2-135m-instruct",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(_lines(out / "predictions-learned.jsonl")) == 1
+    assert f"- learned checkpoint: {DEFAULT_CHECKPOINT} (sha256 " in (out / "report.md").read_text()

@@ -10,6 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from audiorouter.evals import synth
@@ -57,12 +58,17 @@ def start_server(workdir: Path, env: dict) -> tuple[subprocess.Popen | None, str
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def audio_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("audio")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, audio_dir):
     """The dev server, started afresh (new port) up to three times: a start-up lost to a port
     race or a signal is not the graph's failure, and every attempt's exit code is reported."""
     env = {**os.environ, "AUDIOROUTER_REASONER_MODEL": "smollm2-135m-instruct",
            "AUDIOROUTER_ROUTER_KIND": "fixed:count_events,audio_info", "HF_HUB_OFFLINE": "1",
-           "PYTHONUNBUFFERED": "1"}
+           "PYTHONUNBUFFERED": "1", "AUDIOROUTER_SERVER_AUDIO_DIR": str(audio_dir)}
     failures = []
     for _ in range(3):
         process, url, why = start_server(tmp_path_factory.mktemp("server"), env)
@@ -79,8 +85,8 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def knocks_wav(tmp_path_factory, knocks):
-    return synth.write_wav(tmp_path_factory.mktemp("audio") / "knocks.wav", knocks[0])
+def knocks_wav(audio_dir, knocks):
+    return synth.write_wav(audio_dir / "knocks.wav", knocks[0])
 
 
 QUESTION = {"question": "How many knocks?", "choices": ["3", "4", "5", "6"]}
@@ -100,10 +106,67 @@ def test_invoke_over_http_with_base64_audio(server, knocks_wav):
     assert next(e for e in out["evidence"] if e["tool"] == "count_events")["count"] == 4
 
 
-def test_bad_audio_over_http_is_a_clear_error(server):
-    request = {"assistant_id": "audiorouter", "input": {"audio": "/no/such.wav", "question": "q"}}
-    try:
+def refused(server: str, audio, **question) -> tuple[int, dict]:
+    request = {"assistant_id": "audiorouter", "input": {"audio": audio, **question}}
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        post(server + "/runs/wait", request)
+    return caught.value.code, json.loads(caught.value.read())
+
+
+def test_bad_audio_over_http_is_a_clear_error(server, audio_dir):
+    status, body = refused(server, str(audio_dir / "no-such.wav"), question="q")
+    assert status == 403 and "no audio file" in body["message"]
+    (audio_dir / "broken.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEgarbage" * 4)
+    request = {"assistant_id": "audiorouter", "input": {"audio": str(audio_dir / "broken.wav"),
+                                                        "question": "q"}}
+    try:  # a file the front door lets through fails in the run, with its typed message
         out = post(server + "/runs/wait", request)
     except urllib.error.HTTPError as exc:
         out = json.loads(exc.read() or b"{}")
-    assert "no audio file" in json.dumps(out)
+    assert "AudioDecodeError" in json.dumps(out) or "UnsupportedAudioFormatError" in json.dumps(out)
+
+
+def test_a_bad_question_over_http_is_a_422_that_says_what_to_pass(server, knocks_wav):
+    status, body = refused(server, str(knocks_wav), question="How many?", choices="3,4")
+    assert status == 422 and body["error"] == "QuestionError"
+    assert "not the string '3,4'" in body["message"]
+
+
+def test_the_server_reads_no_file_outside_its_audio_folder(server, knocks_wav, tmp_path):
+    outside = synth.write_wav(tmp_path / "secret.wav", np.zeros(1600, np.float32))
+    for audio in [str(outside), str(knocks_wav.parent / ".." / outside.name), "/etc/passwd"]:
+        status, body = refused(server, audio, question="What is said?")
+        assert status == 403 and "outside" in body["message"], audio
+    status, body = refused(server, "clip:../../secret", question="What is said?")
+    assert status == 403 and "not a clip reference" in body["message"]
+
+
+def test_path_rules_of_the_front_door(tmp_path):
+    from audiorouter.agent.server import AudioAccessError, check_server_audio
+
+    inside = tmp_path / "in"
+    inside.mkdir()
+    (inside / "a.wav").write_bytes(b"RIFF")
+    (inside / "link.wav").symlink_to("/etc/passwd")
+    check_server_audio(str(inside / "a.wav"), inside)
+    check_server_audio("data:audio/wav;base64,UklGRg==", None)  # inline audio: always
+    check_server_audio("clip:0123456789abcdef0123", None)
+    with pytest.raises(AudioAccessError, match="does not read files on its host"):
+        check_server_audio(str(inside / "a.wav"), None)
+    with pytest.raises(AudioAccessError, match="not a clip reference"):
+        check_server_audio("clip:../../x", inside)
+    for bad in [str(inside / "link.wav"), str(inside / ".." / "x.wav"), "/etc/passwd"]:
+        with pytest.raises(AudioAccessError, match="outside"):
+            check_server_audio(bad, inside)
+    with pytest.raises(AudioAccessError, match="no audio file"):
+        check_server_audio(str(inside / "b.wav"), inside)
+
+
+def test_the_server_serves_the_input_and_output_schemas(server):
+    assistant = post(server + "/assistants/search", {"graph_id": "audiorouter"})[0]
+    with urllib.request.urlopen(f"{server}/assistants/{assistant['assistant_id']}/schemas",
+                                timeout=60) as response:
+        schemas = json.loads(response.read())
+    assert schemas["input_schema"]["required"] == ["audio", "question"]
+    assert {"answer", "choice", "probabilities", "tools_used", "evidence"} <= \
+        set(schemas["output_schema"]["properties"])

@@ -151,6 +151,54 @@ def test_grpo_needs_a_group_to_compare(bench, tmp_path):
         train_router.main(_args(bench, tmp_path, group_size=1))
 
 
+@pytest.mark.parametrize("bad, message", [
+    ({"num_items": 0}, "--num-items must be at least 1, not 0"),
+    ({"group_size": 1}, "--group-size must be at least 2 for GRPO"),
+    ({"threshold": 1.0, "epochs": 0}, "--epochs must be at least 1, not 0; --threshold"),
+])
+def test_impossible_arguments_are_a_usage_error_before_anything_loads(bad, message, tmp_path,
+                                                                       monkeypatch, capsys):
+    args = [f"--{k.replace('_', '-')}={v}" for k, v in bad.items()]
+    monkeypatch.setattr("sys.argv", ["train_router.py", "--run-dir", str(tmp_path), *args])
+    with pytest.raises(SystemExit) as exit_:
+        train_router.cli()
+    assert exit_.value.code == 2 and message in capsys.readouterr().err
+    assert not (tmp_path / "router.pt").exists() and not (tmp_path / "state.pt").exists()
+
+
+def test_ctrl_c_stops_after_the_current_answer_and_says_how_to_resume(bench, tmp_path, monkeypatch,
+                                                                       capsys):
+    import os
+    import signal
+
+    real_collect = train_router.collect
+    batches_seen = []
+
+    def collect(env, policy, indices, group_size, sampler, stop):
+        batches_seen.append(indices)
+        if len(batches_seen) == 2:
+            os.kill(os.getpid(), signal.SIGINT)  # as a user's Ctrl-C, in the middle of a batch
+        return real_collect(env, policy, indices, group_size, sampler, stop)
+
+    monkeypatch.setattr(train_router, "collect", collect)
+    argv = ["train_router.py", "--dataset", str(bench["train"]), "--num-items", "2",
+            "--dev-items", "0", "--reasoner", "smollm2-135m-instruct", "--epochs", "2",
+            "--group-size", "2", "--items-per-batch", "1", "--no-progress", "--run-dir", str(tmp_path)]
+    monkeypatch.setattr("sys.argv", argv)
+    with pytest.raises(SystemExit) as exit_:
+        train_router.cli()
+    err = capsys.readouterr().err
+    assert exit_.value.code == 130 and "Resume with the same command" in err
+    assert torch.load(tmp_path / "state.pt", weights_only=True)["batch"] == 1
+    assert len(batches_seen) == 2 and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    monkeypatch.setattr(train_router, "collect", real_collect)
+    train_router.cli()  # the same command finishes the run
+    assert [int(r["batch"]) for r in _rows(tmp_path)] == [0, 1, 2, 3]
+    train_router.cli()  # and a finished run says so, and where its router is
+    err = capsys.readouterr().err
+    assert "holds a finished run of 4 batches" in err and f"router: {tmp_path}/router.pt" in err
+
+
 def test_an_unusable_dev_file_keeps_the_trained_router(bench, tmp_path, capsys):
     missing = tmp_path / "dev-missing-audio.json"
     missing.write_text(json.dumps([{**json.loads(bench["dev"].read_text())[0], "audio_id": "gone.wav"}]))

@@ -31,6 +31,7 @@ from .errors import (
     AudioTooLongError,
     EmptyAudioError,
     NonFiniteAudioError,
+    TruncatedAudioError,
     UnknownClipError,
     UnsupportedAudioFormatError,
 )
@@ -38,6 +39,7 @@ from .errors import (
 SAMPLE_RATE = 16_000
 DEFAULT_MAX_SECONDS = 600.0
 CLIP_REF_PREFIX = "clip:"
+_CLIP_ID = re.compile(r"[0-9a-f]{8,64}")
 
 # Magic bytes of containers we read: a file that starts like one of these but fails to
 # decode is corrupt; anything else is simply not audio we know.
@@ -97,6 +99,7 @@ def load_audio(audio: AudioInput, sample_rate: int | None = None, *,
                 "a numpy array needs its sample rate: load_audio(array, sample_rate=44100)")
         return _make_clip(_as_frames(audio), int(sample_rate), limit, source="array")
     if isinstance(audio, (bytes, bytearray)):
+        _check_header(bytes(audio), "the audio bytes", limit)
         frames, rate = _decode(bytes(audio), "bytes")
         return _make_clip(frames, rate, limit, source="bytes")
     if isinstance(audio, (str, os.PathLike)):
@@ -124,13 +127,16 @@ def _load_text_or_path(audio: str | os.PathLike, limit: float) -> Clip:
             return _make_clip(*_decode(_data_uri_bytes(text), "data URI"), limit, source="data URI")
         if len(text) > 256 and _BASE64.match(text[:4096]) and not os.path.exists(text[:4096]):
             return _make_clip(*_decode(_b64(text), "base64"), limit, source="base64")
+    if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE):
+        raise UnsupportedAudioFormatError(f"URLs are not fetched: download {text} first and pass "
+                                          "the file's path (or its bytes)")
     path = Path(text).expanduser()
     if not path.exists():
         raise AudioNotFoundError(f"no audio file at {path}: check the path (relative paths "
                                  f"are resolved from {Path.cwd()})")
     if path.is_dir():
         raise UnsupportedAudioFormatError(f"{path} is a directory, not an audio file")
-    _check_duration_header(path, limit)
+    _check_header(path, str(path), limit)
     frames, rate = _decode(path, str(path))
     return _make_clip(frames, rate, limit, source=str(path))
 
@@ -153,12 +159,18 @@ def _b64(text: str) -> bytes:
                                "path or base64 of a whole audio file") from exc
 
 
-def _check_duration_header(path: Path, limit: float) -> None:
-    """Refuse an over-long file before decoding all of it, when its header says the length."""
+def _check_header(source: Path | bytes, what: str, limit: float) -> None:
+    """Refuse, from the header alone, a file longer than ``limit`` and a file cut short (its
+    header declares more data than it holds: decoding would silently return the start)."""
     try:
-        info = sf.info(str(path))
+        info = sf.info(io.BytesIO(source) if isinstance(source, bytes) else str(source))
     except Exception:  # not readable by libsndfile: the full decode path will say why
         return
+    declared = re.search(r"^data\s*:\s*(\d+)\s*\(should be (\d+)\)", info.extra_info, re.MULTILINE)
+    if declared and int(declared[1]) > int(declared[2]):
+        raise TruncatedAudioError(
+            f"{what} is cut short: its header declares {int(declared[1])} bytes of audio but only "
+            f"{int(declared[2])} are there ({info.duration:.2f} s of it); copy or download it again")
     if info.samplerate and info.frames / info.samplerate > limit:
         raise AudioTooLongError(_too_long(info.frames / info.samplerate, limit))
 
@@ -277,6 +289,9 @@ class ClipStore:
 
     def get(self, ref: str) -> Clip:
         clip_id = ref.removeprefix(CLIP_REF_PREFIX)
+        if not _CLIP_ID.fullmatch(clip_id):  # a hash, never a path out of the cache
+            raise UnknownClipError(f"{ref[:80]!r} is not a clip reference (clip:<hex digest>): "
+                                   "pass the audio itself (path, bytes, base64 or array)")
         with self._lock:
             if clip_id in self._clips:
                 self._clips.move_to_end(clip_id)

@@ -19,6 +19,10 @@ class AudioDecodeError(AudioInputError):
     """The bytes are not decodable audio (corrupt, truncated, or not audio at all)."""
 
 
+class TruncatedAudioError(AudioDecodeError):
+    """The file's header declares more audio than the file holds (a cut-short copy)."""
+
+
 class UnsupportedAudioFormatError(AudioInputError):
     """The input is of a type or container AudioRouter does not read."""
 

@@ -16,9 +16,12 @@ from __future__ import annotations
 import csv
 import json
 import math
+import shlex
+import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
@@ -108,6 +111,60 @@ class ResumeError(AudioRouterError):
     """A run folder's saved state was made with arguments this run cannot continue."""
 
 
+class ArgumentError(AudioRouterError, ValueError):
+    """Arguments no run can be made with; the message says which and why."""
+
+
+def check_args(args: Args) -> None:
+    """Refuse impossible arguments before anything loads."""
+    problems = [f"--{name.replace('_', '-')} must be {rule}, not {getattr(args, name)}"
+                for name, ok, rule in [
+                    ("num_items", args.num_items >= 1, "at least 1"),
+                    ("epochs", args.epochs >= 1, "at least 1"),
+                    ("group_size", args.group_size >= (2 if args.algorithm == "grpo" else 1),
+                     "at least 2 for GRPO, which compares the routes sampled for one item"),
+                    ("items_per_batch", args.items_per_batch >= 1, "at least 1"),
+                    ("update_epochs", args.update_epochs >= 1, "at least 1"),
+                    ("learning_rate", args.learning_rate > 0, "positive"),
+                    ("clip_coef", args.clip_coef > 0, "positive"),
+                    ("hidden", args.hidden >= 1, "at least 1"),
+                    ("threshold", 0 < args.threshold < 1, "between 0 and 1"),
+                    ("save_every", args.save_every >= 1, "at least 1"),
+                    ("dev_items", args.dev_items is None or args.dev_items >= 0, "0 or more"),
+                    ("cost_per_call", args.cost_per_call >= 0, "0 or more"),
+                    ("cost_per_second", args.cost_per_second >= 0, "0 or more")]
+                if not ok]
+    if problems:
+        raise ArgumentError("; ".join(problems))
+
+
+class Interrupted(AudioRouterError):
+    """Ctrl-C: the run stopped at a safe point; its last saved batch is where it resumes."""
+
+
+@contextmanager
+def stop_on_interrupt():
+    """The first Ctrl-C asks the loop to stop after the answer in progress (``stop["asked"]``);
+    a second one stops at once. Either way the saved state stays whole."""
+    stop = {"asked": False}
+
+    def ask_to_stop(signum, frame):
+        if stop["asked"]:
+            raise KeyboardInterrupt
+        stop["asked"] = True
+        print("\nstopping after the current answer (Ctrl-C again to stop now)", file=sys.stderr)
+
+    try:
+        previous = signal.signal(signal.SIGINT, ask_to_stop)
+    except ValueError:  # not the main thread: Ctrl-C is not ours to handle
+        yield stop
+        return
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def ensure_dataset(args: Args) -> str:
     """The training file; the default benchmark is built here on first use (by the `audiorouter`
     command line, the layer above, so this script stays below it)."""
@@ -137,9 +194,10 @@ def batches(n_items: int, args: Args) -> list[list[int]]:
 
 
 def collect(env: gym.Env, policy: torch.nn.Module, indices: list[int], group_size: int,
-            sampler: torch.Generator | None = None) -> dict:
+            sampler: torch.Generator | None = None, stop: dict | None = None) -> dict:
     """Sample ``group_size`` routes per item (from ``sampler``) and play them. A step that raises
-    (an unreadable item, say) is skipped and counted: it costs one sample, never the run."""
+    (an unreadable item, say) is skipped and counted: it costs one sample, never the run. When
+    ``stop["asked"]`` turns true the batch is abandoned (raises `Interrupted`)."""
     obs, actions, rewards, groups, correct, calls = [], [], [], [], [], []
     failures, answer_errors, last_error = 0, 0, ""
     tool_failures: dict[str, str] = {}  # tool -> its last error: the answer went on without it
@@ -155,6 +213,8 @@ def collect(env: gym.Env, policy: torch.nn.Module, indices: list[int], group_siz
         with torch.no_grad():
             sampled = sample_routes(policy(x), group_size, sampler)
         for action in sampled:
+            if stop and stop["asked"]:
+                raise Interrupted("interrupted")
             try:
                 env.reset(options={"index": index})
                 _, reward, _, _, info = env.step(action.numpy().astype(np.int8))
@@ -210,8 +270,7 @@ def evaluate_greedy(env: gym.Env, policy: torch.nn.Module, threshold: float) -> 
 
 
 def main(args: Args) -> dict:
-    if args.algorithm == "grpo" and args.group_size < 2:
-        raise ValueError("GRPO compares the routes sampled for one item: --group-size must be at least 2")
+    check_args(args)
     run_dir = Path(args.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     dataset = ensure_dataset(args)
@@ -233,7 +292,7 @@ def main(args: Args) -> dict:
     state_path, log_path = run_dir / "state.pt", run_dir / "progress.csv"
     start = 0
     if state_path.exists():
-        state = torch.load(state_path, weights_only=False)
+        state = torch.load(state_path, weights_only=True)  # tensors and plain data, no code
         _check_resumable(run_dir, state, args, items)
         if state.get("tools", tool_versions()) != tool_versions():
             print(f"resuming {run_dir} with other tool versions ({state['tools']} then, "
@@ -251,25 +310,29 @@ def main(args: Args) -> dict:
         start = state["batch"]
     log = _CsvLog(log_path, keep_below=start)
 
+    if start == len(plan):
+        print(f"{run_dir} holds a finished run of {len(plan)} batches: nothing to train",
+              file=sys.stderr)
     steps, t0 = 0, time.perf_counter()
-    for b in tqdm(range(start, len(plan)), desc="train", initial=start, total=len(plan),
-                  disable=not args.progress):
-        batch = collect(env, policy, plan[b], args.group_size, sampler)
-        if steps == 0 and batch["answer_errors"] == batch["n"]:
-            # nothing has worked yet: a set-up error (a missing model, say), not one bad item
-            raise RuntimeError(f"every step of the first batch failed; the last: {batch['last_error']}")
-        row = {"batch": b, "epoch": b // per_epoch, "samples": batch["n"],
-               "failures": batch["failures"] + batch["answer_errors"],
-               "tool_failures": len(batch["tool_failures"])}
-        for tool, error in batch["tool_failures"].items():
-            print(f"batch {b}: {tool} failed ({error}); its answers went on without it", file=sys.stderr)
-        if batch["n"]:
-            row.update(_update(policy, critic, optimizer, batch, args))
-        steps += batch["n"]
-        row["steps_per_s"] = round(steps / (time.perf_counter() - t0), 3)
-        log.write(row)
-        if (b + 1) % args.save_every == 0 or b + 1 == len(plan):
-            _save_state(state_path, b + 1, policy, critic, optimizer, sampler, args, items)
+    with stop_on_interrupt() as stop:
+        for b in tqdm(range(start, len(plan)), desc="train", initial=start, total=len(plan),
+                      disable=not args.progress):
+            batch = collect(env, policy, plan[b], args.group_size, sampler, stop)
+            if steps == 0 and batch["answer_errors"] == batch["n"]:
+                # nothing has worked yet: a set-up error (a missing model, say), not one bad item
+                raise RuntimeError(f"every step of the first batch failed; the last: {batch['last_error']}")
+            row = {"batch": b, "epoch": b // per_epoch, "samples": batch["n"],
+                   "failures": batch["failures"] + batch["answer_errors"],
+                   "tool_failures": len(batch["tool_failures"])}
+            for tool, error in batch["tool_failures"].items():
+                print(f"batch {b}: {tool} failed ({error}); its answers went on without it", file=sys.stderr)
+            if batch["n"]:
+                row.update(_update(policy, critic, optimizer, batch, args))
+            steps += batch["n"]
+            row["steps_per_s"] = round(steps / (time.perf_counter() - t0), 3)
+            log.write(row)
+            if (b + 1) % args.save_every == 0 or b + 1 == len(plan):
+                _save_state(state_path, b + 1, policy, critic, optimizer, sampler, args, items)
 
     metadata = {"algorithm": args.algorithm, "trained_on": Path(dataset).name, "num_items": len(items),
                 "items": items,
@@ -380,5 +443,23 @@ class _CsvLog:
             csv.DictWriter(f, self.FIELDS).writerow({k: row.get(k, "") for k in self.FIELDS})
 
 
+def cli() -> None:
+    """The command line: usage errors and Ctrl-C end in one line that says what to do."""
+    args = tyro.cli(Args)
+    try:
+        result = main(args)
+    except ArgumentError as exc:
+        print(f"error: {exc} (see --help)", file=sys.stderr)
+        sys.exit(2)
+    except (Interrupted, KeyboardInterrupt):
+        print(f"\ninterrupted; every finished batch is saved in {args.run_dir}/state.pt. Resume "
+              f"with the same command:\n  {shlex.join([sys.executable, *sys.argv])}", file=sys.stderr)
+        sys.exit(130)
+    except AudioRouterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(1)
+    print(f"router: {result['router']}", file=sys.stderr)
+
+
 if __name__ == "__main__":
-    main(tyro.cli(Args))
+    cli()

@@ -23,6 +23,7 @@ from ..synth import SR, write_wav
 from .catalog import get_skills
 from .skill import Skill
 from .sources import SPLITS, split_sources
+from .wordings import train_wording, wording_rng
 
 DATASET = "audiorouter-bench"
 DEFAULT_FRACTIONS: dict[str, float] = {"train": 0.6, "dev": 0.2, "test": 0.2}
@@ -64,9 +65,14 @@ def _slots(per_skill: int, seed: int, splits: Sequence[str],
 
 
 def _item(skill: Skill, split: str, index: int, question: str, choices: list[str],
-          answer: str, meta: dict) -> dict:
-    """One MMAU-format item; the audio lies at ./audio/<id>.wav next to the JSON."""
+          answer: str, meta: dict, seed: int) -> dict:
+    """One MMAU-format item; the audio lies at ./audio/<id>.wav next to the JSON. Training
+    items are asked in any of the skill's wordings (`wordings.TRAIN`), the others in its
+    templates."""
     item_id = f"{split}-{skill.name}-{index:04d}"
+    if split == "train":
+        question, template = train_wording(skill.name, meta, wording_rng(seed, item_id))
+        meta = {**meta, "template": template}
     return {"id": item_id, "audio_id": f"./audio/{item_id}.wav", "question": question,
             "choices": choices, "answer": answer, "dataset": DATASET, "task": skill.task,
             "category": skill.category, "sub-category": skill.sub_category,
@@ -82,7 +88,7 @@ def draft_items(per_skill: int, seed: int, splits: Sequence[str] = SPLITS,
     for skill, split, index, rng in _slots(per_skill, seed, splits, fractions, skills):
         planned = skill.plan(rng, split_sources(split))
         items[split].append(_item(skill, split, index, planned.question, planned.draft.choices,
-                                  planned.draft.answer, planned.meta))
+                                  planned.draft.answer, planned.meta, seed))
     return items
 
 
@@ -116,7 +122,7 @@ def build_benchmark(out_dir: str | Path, per_skill: int, seed: int,
         for skill, split, index, rng in _slots(per_skill, seed, splits, fractions, skills):
             example = skill.make(rng, split_sources(split))
             item = _item(skill, split, index, example.question, example.choices,
-                         example.answer, example.meta)
+                         example.answer, example.meta, seed)
             write_wav(out / item["audio_id"], _checked(example.audio, item["id"]))
             items[split].append(item)
             bar.update()

@@ -59,3 +59,25 @@ def select(
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2)
     typer.echo(f"{len(items)} items: {write_items(items, out)}")
+
+
+@bench_app.command("reword")
+def reword(
+    dataset: Path = typer.Argument(..., help="a built benchmark file, e.g. bench/dev.json"),
+    out: Path = typer.Option(..., "--out", help="the new dataset file"),
+    seed: int = typer.Option(0, "--seed", min=0, help="same seed, same wordings"),
+) -> None:
+    """Ask every item again in wordings no split uses (same audio and options): how a router
+    does on questions worded as it never saw them in training."""
+    from ..datasets import DatasetError, load_items, write_items
+    from .wordings import held_out_question, wording_rng
+
+    try:
+        items = []
+        for item in load_items(dataset):
+            question, meta = held_out_question(item.id, item.meta, wording_rng(seed, item.id))
+            items.append(item.model_copy(update={"question": question, "meta": meta}))
+    except (DatasetError, ValueError) as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    typer.echo(f"{len(items)} items: {write_items(items, out)}")
