@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence, runtime_checkable
+import math
+from typing import Any, Protocol, Sequence, runtime_checkable
 
 from pydantic import BaseModel, Field
 
 from audiorouter.tools import Clip, Evidence
+from audiorouter.tools.errors import AudioRouterError
 
 LETTERS = "ABCDEFGHIJ"
 
@@ -37,3 +39,23 @@ class Reasoner(Protocol):
     def answer(self, clip: Clip, question: str, choices: Sequence[str] | None,
                evidence: Sequence[Evidence]) -> Answer:
         ...
+
+
+class AnswerError(AudioRouterError):
+    """A reasoner returned something a caller cannot trust as an answer."""
+
+
+def check_answer(answer: Any, choices: Sequence[str] | None) -> Answer:
+    """``answer`` when it is an `Answer` that fits the question: for multiple choice a choice
+    among the options, and probabilities (when given) one per option, finite, summing to 1."""
+    if not isinstance(answer, Answer):
+        raise AnswerError(f"the reasoner returned {type(answer).__name__}, not an Answer")
+    if choices and answer.error is None:
+        if answer.choice is None or not 0 <= answer.choice < len(choices):
+            raise AnswerError(f"choice {answer.choice} is not one of the {len(choices)} options")
+        p = answer.probabilities
+        if p is not None and (len(p) != len(choices) or not all(math.isfinite(x) and x >= 0 for x in p)
+                              or abs(sum(p) - 1) > 1e-3):
+            raise AnswerError(f"probabilities {p} are not one finite probability per option "
+                              "summing to 1")
+    return answer

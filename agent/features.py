@@ -68,7 +68,13 @@ class Featurizer:
         """Mean YAMNet class probabilities plus length and level: what kind of audio this is."""
         hit = self._audio.get(clip.id)
         if hit is not None:
-            return np.frombuffer(bytes.fromhex(hit), dtype=np.float32)
+            try:
+                vector = np.frombuffer(bytes.fromhex(hit), dtype=np.float32)
+            except ValueError:
+                vector = np.zeros(0, np.float32)
+            if vector.shape == (AUDIO_CLASSES + STATS,) and np.isfinite(vector).all():
+                return vector
+            self._audio.discard(clip.id, f"{vector.size} values, not {AUDIO_CLASSES + STATS} finite")
         from audiorouter.tools.sounds import patch_scores
 
         scores = patch_scores(clip.samples).mean(axis=0)

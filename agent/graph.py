@@ -14,7 +14,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send
 
 from audiorouter.tools import Evidence, ToolFailure, get_tool, load_audio, resolve_clip
-from .answer import Reasoner
+from .answer import Reasoner, check_answer
 from .defaults import default_reasoner, make_router
 from .inputs import check_question
 from .routing import Route, Router
@@ -52,6 +52,8 @@ class _Nodes:
         clip = resolve_clip(state["clip"])
         try:
             route = self.router.decide(state["question"], state.get("choices"), clip)
+            if not isinstance(route, Route):
+                raise TypeError(f"decide returned {type(route).__name__}, not a Route")
         except Exception as exc:  # a failing router degrades to no tools, never a crash
             route = Route(router=getattr(self.router, "name", "router"),
                           note=f"router failed ({type(exc).__name__}: {exc}); answering without tools")
@@ -89,7 +91,8 @@ class _Nodes:
                           key=lambda e: order.get(e.tool, len(order)))
         choices = state.get("choices") or None
         try:
-            answer = self.reasoner.answer(resolve_clip(state["clip"]), state["question"], choices, evidence)
+            answer = check_answer(self.reasoner.answer(resolve_clip(state["clip"]), state["question"],
+                                                       choices, evidence), choices)
             update = {"answer": answer.text, "choice": answer.choice,
                       "probabilities": answer.probabilities, "error": answer.error}
         except Exception as exc:  # a failing model degrades this answer, never the process

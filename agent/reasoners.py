@@ -156,7 +156,13 @@ class CascadeReasoner:
         key = cache_key(kind, CACHE_VERSION, self.name, prompt, *extra)
         hit = self._cache.get(key)
         if hit is not None:
-            return json.loads(hit)
+            try:
+                value = json.loads(hit)
+            except ValueError:
+                value = None
+            if isinstance(value, dict):
+                return value
+            self._cache.discard(key, "not a JSON object")
         self.warm_up()  # the anchor every prompt starts from (free while it is cached)
         value = compute()
         self._cache.put(key, json.dumps(value))

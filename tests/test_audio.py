@@ -120,6 +120,31 @@ def test_a_file_cut_short_is_refused_not_shortened(tmp_path, stereo_44k, fmt):
         assert isinstance(caught.value, TruncatedAudioError) and "cut short" in str(caught.value)
 
 
+def test_a_pipe_is_refused_without_opening_it(tmp_path):
+    import os
+
+    fifo = tmp_path / "audio.fifo"
+    os.mkfifo(fifo)  # opening it for reading would block until a writer comes
+    with pytest.raises(UnsupportedAudioFormatError, match="not a regular file"):
+        load_audio(fifo)
+
+
+def test_a_damaged_stored_clip_is_dropped_with_a_typed_error(tmp_path, monkeypatch):
+    from audiorouter.tools.audio import clip_store
+    from audiorouter.tools.errors import UnknownClipError
+
+    monkeypatch.setenv("AUDIOROUTER_CACHE", str(tmp_path))
+    ref = "clip:" + "ab" * 10
+    stored = tmp_path / "clips" / f"{'ab' * 10}.npz"
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(b"PK\x03\x04 torn")
+    with pytest.raises(UnknownClipError, match="damaged"):
+        clip_store.get(ref)
+    assert not stored.exists()
+    with pytest.raises(UnknownClipError, match="not a clip reference"):
+        clip_store.get("clip:../../etc/passwd")
+
+
 def test_text_file_is_unsupported(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("not audio at all")

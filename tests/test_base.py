@@ -69,7 +69,8 @@ def test_a_stored_result_that_no_longer_parses_is_computed_again():
     key = cache_key(resolve_clip(audio).id, "echo", EchoArgs(factor=2).model_dump(mode="json"),
                     echo.version)
     echo.result_cache.put(key, '{"value": "not a number"}')  # e.g. an older build's schema
-    again = echo.execute(audio, {"factor": 2})
+    with pytest.warns(UserWarning, match="dropped the damaged cache entry"):
+        again = echo.execute(audio, {"factor": 2})
     assert again.ok and not again.cached and again.value == first.value and calls == [2, 2]
     assert echo.execute(audio, {"factor": 2}).cached  # and the good result replaced it
 
@@ -154,3 +155,42 @@ def test_first_runs_take_turns_later_runs_overlap():
     assert not overlap()  # first runs (imports, model loads) are serialised
     run_all(2.0)
     assert overlap()  # warm tools run in parallel
+
+
+@pytest.mark.parametrize("garbage", [None, "4 knocks", Echo(value=float("nan")), ToolFailure(
+    tool="x", error="e", error_type="E"), ToolOutput(summary="foreign")])
+def test_a_tool_that_returns_garbage_is_a_failure_not_a_crash(garbage):
+    @audio_tool(name="garbage", args=EchoArgs, output=Echo, version="1", description="t")
+    def bad(clip, args):
+        return garbage
+
+    out = bad.execute((sine(), 16_000))
+    assert isinstance(out, ToolFailure) and out.error_type == "ToolOutputError"
+    assert bad.result_cache.get(cache_key(resolve_clip((sine(), 16_000)).id, "garbage",
+                                          EchoArgs().model_dump(mode="json"), "1")) is None
+
+
+def test_a_first_run_obeys_a_budget_the_caller_set():
+    @audio_tool(name="hangs_on_first_a", args=EchoArgs, output=Echo, version="1", description="t")
+    def hang_a(clip, args):
+        time.sleep(args.sleep_s)
+        return Echo(value=1.0)
+
+    @audio_tool(name="hangs_on_first_b", args=EchoArgs, output=Echo, version="1", description="t")
+    def hang_b(clip, args):
+        time.sleep(args.sleep_s)
+        return Echo(value=1.0)
+
+    start = time.perf_counter()
+    outs = []
+    threads = [threading.Thread(target=lambda t=t: outs.append(t.execute(
+        (sine(), 16_000), {"sleep_s": 3}, use_cache=False, time_budget_s=0.3)))
+        for t in (hang_a, hang_b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert time.perf_counter() - start < 1.5  # both within their budget, not one after another
+    assert [o.error_type for o in outs] == ["ToolTimeoutError"] * 2
+    # a failed first run does not leave the tool taking turns: its next run is a normal one
+    assert hang_a.execute((sine(), 16_000), {"sleep_s": 0}, use_cache=False, time_budget_s=1).ok

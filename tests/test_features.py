@@ -33,3 +33,13 @@ def test_audio_part_tells_speech_from_music(featurize):
     tone = featurize.audio(load_audio(synth.tone(440, 2.0), 16_000))
     # AudioSet class 0 is "Speech"
     assert speech[0] > 0.5 > tone[0]
+
+
+def test_a_damaged_features_entry_is_recomputed(featurize):
+    clip = load_audio(synth.tone(660, 1.0), 16_000)
+    x = featurize.audio(clip)
+    featurize._audio.put(clip.id, "00ff")  # a torn write: 2 bytes, not 525 floats
+    featurize._audio.clear_memory()
+    with pytest.warns(UserWarning, match="dropped the damaged cache entry"):
+        again = featurize.audio(clip)
+    np.testing.assert_array_equal(again, x)

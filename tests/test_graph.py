@@ -96,6 +96,31 @@ def test_a_failing_router_or_reasoner_degrades_the_answer_not_the_process(audio)
     assert out["answer"] == "" and "model crashed" in out["error"]
 
 
+class Returns:
+    """A router and a reasoner that return whatever they are given."""
+
+    name = "returns"
+
+    def __init__(self, value):
+        self.value = value
+
+    def decide(self, question, choices, clip):
+        return self.value
+
+    def answer(self, clip, question, choices, evidence):
+        return self.value
+
+
+@pytest.mark.parametrize("garbage", [None, "2", Answer(text="x", choice=17),
+                                     Answer(text="2", choice=0, probabilities=[float("nan")] * 9),
+                                     Answer(text="2", choice=0, probabilities=[0.9, 0.9, 0, 0])])
+def test_a_router_or_reasoner_returning_garbage_degrades_one_answer(audio, garbage):
+    out = build_graph(Returns(garbage), RecordingReasoner()).invoke({"audio": audio, **QUESTION})
+    assert out["tools_used"] == [] and "not a Route" in out["route"]["note"]
+    out = build_graph(NoToolsRouter(), Returns(garbage)).invoke({"audio": audio, **QUESTION})
+    assert out["answer"] == "" and out["choice"] is None and "reasoner failed" in out["error"]
+
+
 def test_bad_input_raises_a_typed_error():
     graph = build_graph(NoToolsRouter(), RecordingReasoner())
     with pytest.raises(AudioNotFoundError):

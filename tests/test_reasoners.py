@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
@@ -127,3 +129,16 @@ def test_the_default_reasoner_answers_four_beeps_from_the_evidence(four_beeps):
     chosen = reasoner.answer(clip, "How many beeps are there?", ["2", "3", "4", "5"], evidence)
     assert chosen.text == "4" and chosen.probabilities[2] > 0.5, chosen
     assert "4" in reasoner.answer(clip, "How many beeps are there?", None, evidence).text
+
+
+@pytest.mark.slow
+def test_a_damaged_answer_cache_entry_is_recomputed(clip_and_evidence, tmp_path, monkeypatch):
+    monkeypatch.setenv("AUDIOROUTER_CACHE", str(tmp_path))
+    clip, evidence = clip_and_evidence
+    first = CascadeReasoner(SMOLLM2_135M).answer(clip, "How many knocks?", ["3", "4"], evidence)
+    (entry,) = (tmp_path / "reasoner").rglob("*.json")
+    entry.write_text('{"p": [0.5, 0.5')  # a torn write
+    with pytest.warns(UserWarning, match="dropped the damaged cache entry"):
+        again = CascadeReasoner(SMOLLM2_135M).answer(clip, "How many knocks?", ["3", "4"], evidence)
+    assert again.error is None and again.probabilities == pytest.approx(first.probabilities)
+    assert json.loads(entry.read_text())  # and the good answer took its place

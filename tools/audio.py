@@ -136,6 +136,9 @@ def _load_text_or_path(audio: str | os.PathLike, limit: float) -> Clip:
                                  f"are resolved from {Path.cwd()})")
     if path.is_dir():
         raise UnsupportedAudioFormatError(f"{path} is a directory, not an audio file")
+    if not path.is_file():  # a pipe or device: opening it could block forever
+        raise UnsupportedAudioFormatError(f"{path} is not a regular file (a pipe, device or "
+                                          "socket): save the audio to a file first")
     _check_header(path, str(path), limit)
     frames, rate = _decode(path, str(path))
     return _make_clip(frames, rate, limit, source=str(path))
@@ -301,9 +304,14 @@ class ClipStore:
             raise UnknownClipError(
                 f"no clip {ref} in this process or in {path.parent}: pass the audio itself "
                 "(path, bytes, base64 or array) rather than a reference")
-        with np.load(path) as data:
-            meta = {k: data[k].item() for k in data.files if k != "samples"}
-            samples = data["samples"]
+        try:
+            with np.load(path) as data:
+                meta = {k: data[k].item() for k in data.files if k != "samples"}
+                samples = data["samples"]
+        except Exception as exc:  # a torn or foreign file: drop it, the caller re-sends audio
+            path.unlink(missing_ok=True)
+            raise UnknownClipError(f"the stored clip {ref} was damaged ({type(exc).__name__}) and "
+                                   "is dropped: pass the audio itself again") from None
         samples.setflags(write=False)
         clip = Clip(samples=samples, id=clip_id, **meta)
         self.put(clip)

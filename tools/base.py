@@ -13,16 +13,17 @@ A tool is written as a plain function ``run(clip, args) -> Output`` and declared
 from __future__ import annotations
 
 import functools
+import math
 import threading
 import time
-from typing import Annotated, Any, Callable, Literal, TypeVar, Union
+from typing import Annotated, Any, Callable, Iterator, Literal, TypeVar, Union
 
 from langchain_core.tools import InjectedToolArg, StructuredTool
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .audio import AudioInput, Clip, resolve_clip
 from .cache import ResultCache, cache_key
-from .errors import ToolArgumentError
+from .errors import AudioRouterError, ToolArgumentError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -96,13 +97,14 @@ class AudioTool(StructuredTool):
             return cached
         budget = self.time_budget_s if time_budget_s is None else time_budget_s
         try:
-            output = self._run_with_budget(clip, parsed, budget)
+            output = self._checked(self._run_with_budget(clip, parsed, budget,
+                                                         explicit=time_budget_s is not None))
+            seconds = round(time.perf_counter() - start, 4)
+            output = output.model_copy(update={"tool": self.name, "seconds": seconds,
+                                               "compute_seconds": seconds})
+            output.summary = output.describe()
         except Exception as exc:
             return self._failure(exc, time.perf_counter() - start)
-        seconds = round(time.perf_counter() - start, 4)
-        output = output.model_copy(update={"tool": self.name, "seconds": seconds,
-                                           "compute_seconds": seconds})
-        output.summary = output.describe()
         if use_cache:
             self.result_cache.put(key, output.model_dump_json())
         return output
@@ -113,21 +115,42 @@ class AudioTool(StructuredTool):
         if (hit := self.result_cache.get(key)) is None:
             return None
         try:
-            output = self.output_model.model_validate_json(hit)
-        except ValidationError:
+            output = self._checked(self.output_model.model_validate_json(hit))
+        except (ValidationError, ToolOutputError) as exc:
+            self.result_cache.discard(key, f"{type(exc).__name__}")
             return None
         return output.model_copy(update={"cached": True, "seconds": 0.0})
 
-    def _run_with_budget(self, clip: Clip, args: ToolArgs, budget: float) -> ToolOutput:
+    def _checked(self, output: Any) -> ToolOutput:
+        """``output`` if it is this tool's output model with finite numbers throughout; a tool
+        that returns anything else has failed, whatever it returned."""
+        if not isinstance(output, self.output_model):
+            raise ToolOutputError(f"returned {type(output).__name__}, not "
+                                  f"{self.output_model.__name__}")
+        data = output.model_dump()
+        if bad := sorted(_non_finite(data)):
+            raise ToolOutputError(f"returned non-finite numbers in {', '.join(bad)}")
+        return self.output_model.model_validate(data)
+
+    def _run_with_budget(self, clip: Clip, args: ToolArgs, budget: float, *,
+                         explicit: bool = False) -> ToolOutput:
         """The first run of each tool in a process imports libraries and loads models: those
-        runs take turns (concurrent first imports of scipy & co. in threads can break) and get
-        `FIRST_RUN_BUDGET_S` to load; later runs go in parallel within their own budget."""
+        runs take turns (concurrent first imports of scipy & co. in threads can break) and,
+        unless the caller set the budget, get `FIRST_RUN_BUDGET_S` to load; later runs go in
+        parallel within their own budget. A budget the caller set holds for the first run
+        too, waiting for the turn included."""
         if self.name in _warm_tools:
             return _call_with_budget(self.implementation, (clip, args), budget)
-        with _first_run_lock:
-            output = _call_with_budget(self.implementation, (clip, args), max(budget, FIRST_RUN_BUDGET_S))
+        deadline = time.monotonic() + (budget if explicit else max(budget, FIRST_RUN_BUDGET_S))
+        if not _first_run_lock.acquire(timeout=max(deadline - time.monotonic(), 0)):
+            raise ToolTimeoutError(f"waited past its time budget of {budget:g} s for another "
+                                   "tool's first run")
+        try:
+            return _call_with_budget(self.implementation, (clip, args),
+                                     max(deadline - time.monotonic(), 0.0))
+        finally:  # warm or failed, the next run does not wait for a turn again
             _warm_tools.add(self.name)
-            return output
+            _first_run_lock.release()
 
     def parse_args(self, args: ToolArgs | dict | None) -> ToolArgs:
         if isinstance(args, self.args_model):
@@ -153,6 +176,22 @@ _warm_tools: set[str] = set()
 
 class ToolTimeoutError(TimeoutError):
     """A tool ran past its time budget."""
+
+
+class ToolOutputError(AudioRouterError):
+    """A tool returned something that is not its output model with finite numbers."""
+
+
+def _non_finite(value: Any, where: str = "") -> Iterator[str]:
+    """Names of the fields (dotted, with list indices) that hold NaN or infinity."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield where or "the result"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _non_finite(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _non_finite(item, f"{where}[{i}]")
 
 
 def _call_with_budget(fn: Callable, args: tuple, budget_s: float) -> Any:

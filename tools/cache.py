@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import threading
+import warnings
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,16 @@ class ResultCache:
             os.replace(tmp, path)
         except OSError:
             pass  # an unwritable cache costs recomputation, never a failure
+
+    def discard(self, key: str, why: str) -> None:
+        """Drop a damaged entry (a torn write, a foreign file) so that it is recomputed."""
+        with self._lock:
+            self._memory.pop(key, None)
+        path = self._path(key)
+        warnings.warn(f"{self.name}: dropped the damaged cache entry {path.name} ({why}); "
+                      "recomputing it", stacklevel=3)
+        if self.persist:
+            path.unlink(missing_ok=True)
 
     def clear_memory(self) -> None:
         with self._lock:

@@ -422,7 +422,8 @@ def _save_state(path: Path, next_batch: int, policy, critic, optimizer, sampler:
 
 class _CsvLog:
     """progress.csv, one row per batch. On resume, rows of batches after the saved state (done,
-    then lost in an interruption) are dropped: they will be redone."""
+    then lost in an interruption) are dropped, by writing the kept rows to a new file that
+    replaces the old one: they will be redone."""
 
     FIELDS = ["batch", "epoch", "samples", "failures", "tool_failures", "reward", "correct", "calls", "loss",
               "entropy", "p_call", "steps_per_s"]
@@ -433,10 +434,12 @@ class _CsvLog:
         if path.exists():
             with path.open(newline="") as f:
                 rows = [r for r in csv.DictReader(f) if int(r["batch"]) < keep_below]
-        with path.open("w", newline="") as f:
+        tmp = path.with_suffix(".tmp")  # a kill while rewriting leaves the old file whole
+        with tmp.open("w", newline="") as f:
             writer = csv.DictWriter(f, self.FIELDS)
             writer.writeheader()
             writer.writerows(rows)
+        tmp.replace(path)
 
     def write(self, row: dict) -> None:
         with self.path.open("a", newline="") as f:
