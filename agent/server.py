@@ -1,7 +1,9 @@
 """The LangGraph server's front door (``langgraph.json`` names ``app`` as its HTTP app).
 
-Two checks run on every request that starts a run, before the run exists:
+Three checks run on every request that starts a run, before the run exists:
 
+* its body is at most ``AUDIOROUTER_SERVER_MAX_BODY_MB`` (default 160) and says how long it is
+  (413 otherwise), so no request holds the server's memory hostage;
 * the input is a question the graph can answer (`inputs.check_question`): a bad one gets
   **422** with the message that says what to pass, instead of a run that fails later;
 * audio named by a path is a file *on the server*: a client may name one only inside
@@ -29,6 +31,9 @@ from audiorouter.tools.audio import CLIP_REF_PREFIX
 from .inputs import QuestionError, check_question
 
 AUDIO_DIR_ENV = "AUDIOROUTER_SERVER_AUDIO_DIR"
+MAX_BODY_ENV = "AUDIOROUTER_SERVER_MAX_BODY_MB"
+# The longest audio the graph takes (600 s) as 16-bit stereo 44.1 kHz WAV is 141 MB in base64.
+DEFAULT_MAX_BODY_MB = 160
 RUN_PATHS = re.compile(r"^(/threads/[^/]+)?/runs(/wait|/stream)?/?$")
 _INLINE = re.compile(r"^(data:|[A-Za-z0-9+/=_-]{257,})")  # a data URI or a long base64 string
 
@@ -62,6 +67,12 @@ def check_server_audio(audio: Any, allowed: str | os.PathLike | None) -> None:
 class CheckRunInput(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next) -> Response:
         if request.method == "POST" and RUN_PATHS.match(request.url.path):
+            cap = float(os.environ.get(MAX_BODY_ENV) or DEFAULT_MAX_BODY_MB)
+            size = request.headers.get("content-length")
+            if size is None or not size.isdigit() or int(size) > cap * 2**20:
+                return JSONResponse({"error": "RequestTooLarge", "message": (
+                    f"a run request may carry at most {cap:g} MB (it declared {size} bytes): "
+                    f"send compressed audio (mp3, ogg, flac) or raise {MAX_BODY_ENV}")}, 413)
             try:
                 data = json.loads(await request.body() or b"{}").get("input")
             except (ValueError, AttributeError):

@@ -117,7 +117,12 @@ def test_a_file_cut_short_is_refused_not_shortened(tmp_path, stereo_44k, fmt):
     with pytest.raises(AudioDecodeError):
         load_audio(path.read_bytes())
     if fmt == "wav":  # a WAV header states its data's size: say what is missing
-        assert isinstance(caught.value, TruncatedAudioError) and "cut short" in str(caught.value)
+        assert isinstance(caught.value, TruncatedAudioError) and "cut-short" in str(caught.value)
+
+
+def test_a_data_uri_of_an_image_is_not_audio():
+    with pytest.raises(UnsupportedAudioFormatError, match="image/png is not audio"):
+        load_audio("data:image/png;base64," + "iVBORw0KGgo" * 40)
 
 
 def test_a_pipe_is_refused_without_opening_it(tmp_path):
@@ -182,3 +187,42 @@ def test_clipping_is_measured_on_the_original():
     x = np.clip(sine(100, 1.0, 48_000, amp=2.0), -1, 1)
     clip = load_audio(x, 48_000)
     assert clip.original_peak == pytest.approx(1.0) and clip.clipped_fraction > 0.3
+
+
+MEMORY_PROBE = """
+import base64, resource, sys
+from pathlib import Path
+from audiorouter.tools import load_audio
+from audiorouter.tools.errors import AudioTooLongError
+path, kind = Path(sys.argv[1]), sys.argv[2]
+audio = {"path": lambda: str(path), "bytes": path.read_bytes,
+         "data URI": lambda: "data:audio/mp4;base64," + base64.b64encode(path.read_bytes()).decode()}[kind]()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    load_audio(audio)
+except AudioTooLongError as exc:
+    print("refused", exc, file=sys.stderr)
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["m4a", "wav", "flac"])
+@pytest.mark.parametrize("kind", ["path", "bytes", "data URI"])
+def test_a_two_hour_file_is_refused_within_200_mb(tmp_path_factory, fmt, kind):
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.getbasetemp() / "two-hours"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"long.{fmt}"
+    if not path.exists():  # 2 h of quiet noise at 8 kHz (AAC is 0.5 MB; WAV 115 MB)
+        codec = {"m4a": ["-c:a", "aac", "-b:a", "8k"], "wav": [], "flac": []}[fmt]
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                        "anoisesrc=r=8000:a=0.01:c=pink", "-t", "7200", *codec, str(path)],
+                       check=True, timeout=600)
+    out = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(path), kind],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "refused" in out.stderr and "7200.0 s long" in out.stderr
+    assert int(out.stdout.split()[-1]) <= 200, f"{fmt} as {kind}: {out.stdout} MB"

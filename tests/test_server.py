@@ -141,6 +141,14 @@ def test_the_server_reads_no_file_outside_its_audio_folder(server, knocks_wav, t
     assert status == 403 and "not a clip reference" in body["message"]
 
 
+def test_an_oversized_request_is_refused_before_it_is_read(server):
+    request = urllib.request.Request(server + "/runs/wait", data=b"{}", method="POST", headers={
+        "content-type": "application/json", "content-length": str(200 * 2**20)})
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=60)
+    assert caught.value.code == 413 and "at most 160 MB" in caught.value.read().decode()
+
+
 def test_path_rules_of_the_front_door(tmp_path):
     from audiorouter.agent.server import AudioAccessError, check_server_audio
 

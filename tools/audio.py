@@ -99,9 +99,7 @@ def load_audio(audio: AudioInput, sample_rate: int | None = None, *,
                 "a numpy array needs its sample rate: load_audio(array, sample_rate=44100)")
         return _make_clip(_as_frames(audio), int(sample_rate), limit, source="array")
     if isinstance(audio, (bytes, bytearray)):
-        _check_header(bytes(audio), "the audio bytes", limit)
-        frames, rate = _decode(bytes(audio), "bytes")
-        return _make_clip(frames, rate, limit, source="bytes")
+        return _from_bytes(bytes(audio), "bytes", limit)
     if isinstance(audio, (str, os.PathLike)):
         return _load_text_or_path(audio, limit)
     raise UnsupportedAudioFormatError(
@@ -124,9 +122,9 @@ def _load_text_or_path(audio: str | os.PathLike, limit: float) -> Clip:
         if text.startswith(CLIP_REF_PREFIX):
             return clip_store.get(text)
         if text.startswith("data:"):
-            return _make_clip(*_decode(_data_uri_bytes(text), "data URI"), limit, source="data URI")
+            return _inline_audio(text, _data_uri_payload_start(text), "data URI", limit)
         if len(text) > 256 and _BASE64.match(text[:4096]) and not os.path.exists(text[:4096]):
-            return _make_clip(*_decode(_b64(text), "base64"), limit, source="base64")
+            return _inline_audio(text, 0, "base64", limit)
     if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE):
         raise UnsupportedAudioFormatError(f"URLs are not fetched: download {text} first and pass "
                                           "the file's path (or its bytes)")
@@ -140,23 +138,50 @@ def _load_text_or_path(audio: str | os.PathLike, limit: float) -> Clip:
         raise UnsupportedAudioFormatError(f"{path} is not a regular file (a pipe, device or "
                                           "socket): save the audio to a file first")
     _check_header(path, str(path), limit)
-    frames, rate = _decode(path, str(path))
+    frames, rate = _decode(path, str(path), limit)
     return _make_clip(frames, rate, limit, source=str(path))
 
 
-def _data_uri_bytes(uri: str) -> bytes:
-    header, _, payload = uri.partition(",")
-    if ";base64" not in header:
+def _from_bytes(data: bytes, what: str, limit: float) -> Clip:
+    """A whole file held in memory, checked like a file on disk before it is decoded."""
+    _check_header(data, what, limit)
+    return _make_clip(*_decode(data, what, limit), limit, source=what)
+
+
+def _data_uri_payload_start(uri: str) -> int:
+    """Where the base64 payload of a data URI starts (found without copying the payload)."""
+    comma = uri.find(",", 0, 512)
+    header = uri[:comma] if comma >= 0 else uri[:512]
+    if comma < 0 or ";base64" not in header:
         raise UnsupportedAudioFormatError(
             "only base64 data URIs are supported: data:audio/wav;base64,<payload>")
-    return _b64(payload)
+    media = header.removeprefix("data:").split(";")[0]
+    if media and not media.startswith(("audio/", "video/", "application/octet-stream")):
+        raise UnsupportedAudioFormatError(f"a data URI of {media} is not audio: send "
+                                          "data:audio/<format>;base64,<payload>")
+    return comma + 1
+
+
+def _inline_audio(text: str, start: int, what: str, limit: float) -> Clip:
+    """Audio as base64 from ``text[start:]``. Its head is decoded first: a header that
+    declares more than ``limit`` refuses the audio before the rest is decoded."""
+    head = re.sub(r"\s+", "", text[start:start + (1 << 17)])[:1 << 16]
+    try:
+        _check_length(sf.info(io.BytesIO(_b64(head[:len(head) // 4 * 4]))), limit)
+    except AudioTooLongError:
+        raise
+    except Exception:  # no header libsndfile reads: the full decode path bounds it
+        pass
+    return _from_bytes(_b64(text[start:]), what, limit)
 
 
 def _b64(text: str) -> bytes:
-    cleaned = re.sub(r"\s+", "", text)
+    cleaned = re.sub(r"\s+", "", text) if re.search(r"\s", text) else text  # copies only if needed
+    if len(cleaned) % 4:
+        cleaned += "=" * (-len(cleaned) % 4)
     try:
-        return base64.b64decode(cleaned + "=" * (-len(cleaned) % 4), altchars=b"-_"
-                                if ("-" in cleaned or "_" in cleaned) else None, validate=True)
+        return base64.b64decode(cleaned, altchars=b"-_" if ("-" in cleaned or "_" in cleaned)
+                                else None, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise AudioDecodeError(f"the string is not valid base64 audio ({exc}); give a file "
                                "path or base64 of a whole audio file") from exc
@@ -172,10 +197,19 @@ def _check_header(source: Path | bytes, what: str, limit: float) -> None:
     declared = re.search(r"^data\s*:\s*(\d+)\s*\(should be (\d+)\)", info.extra_info, re.MULTILINE)
     if declared and int(declared[1]) > int(declared[2]):
         raise TruncatedAudioError(
-            f"{what} is cut short: its header declares {int(declared[1])} bytes of audio but only "
+            f"cut-short audio ({what}): its header declares {int(declared[1])} bytes of audio but only "
             f"{int(declared[2])} are there ({info.duration:.2f} s of it); copy or download it again")
-    if info.samplerate and info.frames / info.samplerate > limit:
-        raise AudioTooLongError(_too_long(info.frames / info.samplerate, limit))
+    _check_length(info, limit)
+
+
+def _check_length(info: Any, limit: float) -> None:
+    """Refuse what a header (soundfile's info) declares to be longer than ``limit``: a WAV's
+    data size even when only its start is at hand, else the frame count."""
+    declared = re.search(r"^data\s*:\s*(\d+)", info.extra_info, re.MULTILINE)
+    align = re.search(r"Block Align\s*:\s*(\d+)", info.extra_info)
+    frames = int(declared[1]) / int(align[1]) if declared and align and int(align[1]) else info.frames
+    if info.samplerate and frames / info.samplerate > limit:
+        raise AudioTooLongError(_too_long(frames / info.samplerate, limit))
 
 
 def _too_long(seconds: float, limit: float) -> str:
@@ -183,15 +217,18 @@ def _too_long(seconds: float, limit: float) -> str:
             "the limit with max_seconds=... or the AUDIOROUTER_MAX_SECONDS environment variable")
 
 
-def _decode(data: bytes | Path, what: str) -> tuple[np.ndarray, int]:
-    """Decode a whole file to (frames, channels) float32; libsndfile first, then ffmpeg (PyAV)."""
+def _decode(data: bytes | Path, what: str, limit: float) -> tuple[np.ndarray, int]:
+    """Decode a whole file to (frames, channels) float32; libsndfile first (its header was
+    checked against ``limit``), then ffmpeg (PyAV), which stops at the limit."""
     try:
         source = io.BytesIO(data) if isinstance(data, bytes) else str(data)
         frames, rate = sf.read(source, dtype="float32", always_2d=True)
         return frames, int(rate)
     except Exception as sf_error:
         try:
-            return _decode_with_av(data)
+            return _decode_with_av(data, limit)
+        except AudioTooLongError:
+            raise
         except Exception as av_error:
             head = data[:16] if isinstance(data, bytes) else _head(data)
             if not head:
@@ -210,17 +247,28 @@ def _head(path: Path) -> bytes:
         return f.read(16)
 
 
-def _decode_with_av(data: bytes | Path) -> tuple[np.ndarray, int]:
+def _decode_with_av(data: bytes | Path, limit: float) -> tuple[np.ndarray, int]:
+    """Decode with ffmpeg, bounded: a container that declares a length over ``limit`` is
+    refused before decoding, and decoding stops once it passes the limit (a 3 MB file can
+    hold hours of compressed audio)."""
     import av  # installed with faster-whisper; only needed for formats libsndfile lacks
 
     with av.open(io.BytesIO(data) if isinstance(data, bytes) else str(data)) as container:
         stream = next((s for s in container.streams if s.type == "audio"), None)
         if stream is None:
             raise ValueError("no audio stream")
-        resampler = av.AudioResampler(format="fltp")
-        chunks = [out.to_ndarray() for frame in container.decode(stream)
-                  for out in resampler.resample(frame)]
+        if container.duration and container.duration / av.time_base > limit:
+            raise AudioTooLongError(_too_long(container.duration / av.time_base, limit))
         rate = stream.rate or stream.codec_context.sample_rate
+        resampler = av.AudioResampler(format="fltp")
+        chunks, decoded = [], 0
+        for frame in container.decode(stream):
+            for out in resampler.resample(frame):
+                chunks.append(out.to_ndarray())
+                decoded += chunks[-1].shape[1]
+            if rate and decoded / rate > limit:
+                raise AudioTooLongError(_too_long(decoded / rate, limit) + " (decoding stopped "
+                                        "there)")
     if not chunks:
         raise ValueError("no audio frames")
     return np.concatenate(chunks, axis=1).T.astype(np.float32), int(rate)
