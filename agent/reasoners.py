@@ -154,19 +154,29 @@ class CascadeReasoner:
             self.warm_up()
             return compute()
         key = cache_key(kind, CACHE_VERSION, self.name, prompt, *extra)
+        if (hit := self._hit(key)) is not None:
+            return hit
+        with self._cache.locked(key):  # a concurrent miss for this prompt computes it once
+            if (hit := self._hit(key)) is not None:
+                return hit
+            self.warm_up()  # the anchor every prompt starts from (free while it is cached)
+            value = compute()
+            self._cache.put(key, json.dumps(value))
+            return value
+
+    def _hit(self, key: str) -> dict | None:
+        """The stored output, or None; a damaged entry is dropped (and recomputed)."""
         hit = self._cache.get(key)
-        if hit is not None:
-            try:
-                value = json.loads(hit)
-            except ValueError:
-                value = None
-            if isinstance(value, dict):
-                return value
-            self._cache.discard(key, "not a JSON object")
-        self.warm_up()  # the anchor every prompt starts from (free while it is cached)
-        value = compute()
-        self._cache.put(key, json.dumps(value))
-        return value
+        if hit is None:
+            return None
+        try:
+            value = json.loads(hit)
+        except ValueError:
+            value = None
+        if isinstance(value, dict):
+            return value
+        self._cache.discard(key, "not a JSON object")
+        return None
 
 
 def lettered_options(choices: Sequence[str], order: Sequence[int] | None = None) -> str:

@@ -194,3 +194,18 @@ def test_a_first_run_obeys_a_budget_the_caller_set():
     assert [o.error_type for o in outs] == ["ToolTimeoutError"] * 2
     # a failed first run does not leave the tool taking turns: its next run is a normal one
     assert hang_a.execute((sine(), 16_000), {"sleep_s": 0}, use_cache=False, time_budget_s=1).ok
+
+
+def test_concurrent_misses_for_one_key_compute_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUDIOROUTER_CACHE", str(tmp_path))
+    audio = (sine(330), 16_000)
+    outs = []
+    threads = [threading.Thread(target=lambda: outs.append(echo.execute(audio, {"factor": 3, "sleep_s": 0.2})))
+               for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert calls == [3] and len({o.value for o in outs}) == 1
+    assert sum(not o.cached for o in outs) == 1
+    assert not list((tmp_path / "tools" / "echo" / ".locks").iterdir())  # no lock file left behind

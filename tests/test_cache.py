@@ -31,3 +31,28 @@ def test_unwritable_cache_degrades_to_memory(monkeypatch, tmp_path):
     cache = ResultCache("t")
     cache.put("k", "v")
     assert cache.get("k") == "v"
+
+
+LOCKED_COMPUTE = """
+import os, sys, time
+from audiorouter.tools.cache import ResultCache
+cache = ResultCache("shared")
+with cache.locked("k" * 32):
+    if cache.get("k" * 32) is None:
+        with open(sys.argv[1], "a") as log:
+            log.write(f"{os.getpid()}\\n")
+        time.sleep(0.5)
+        cache.put("k" * 32, "done")
+"""
+
+
+def test_a_key_is_computed_once_across_processes(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "AUDIOROUTER_CACHE": str(tmp_path / "cache")}
+    procs = [subprocess.Popen([sys.executable, "-c", LOCKED_COMPUTE, str(tmp_path / "computed")], env=env)
+             for _ in range(4)]
+    assert [p.wait(timeout=60) for p in procs] == [0] * 4
+    assert len((tmp_path / "computed").read_text().split()) == 1

@@ -142,3 +142,19 @@ def test_a_damaged_answer_cache_entry_is_recomputed(clip_and_evidence, tmp_path,
         again = CascadeReasoner(SMOLLM2_135M).answer(clip, "How many knocks?", ["3", "4"], evidence)
     assert again.error is None and again.probabilities == pytest.approx(first.probabilities)
     assert json.loads(entry.read_text())  # and the good answer took its place
+
+
+@pytest.mark.slow
+def test_concurrent_answers_equal_sequential_ones(clip_and_evidence):
+    """Threads share one llama.cpp context; every prompt starts from the same anchor, so the
+    order in which they are served changes no score."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    clip, evidence = clip_and_evidence
+    reasoner = CascadeReasoner(SMOLLM2_135M, use_cache=False)
+    asks = [(f"How many knocks are heard, question {i}?", [str(i), str(i + 1), str(i + 2)],
+             evidence if i % 2 else []) for i in range(12)]
+    sequential = [reasoner.answer(clip, *ask) for ask in asks]
+    with ThreadPoolExecutor(12) as pool:  # served in whatever order the threads get the model
+        concurrent = list(pool.map(lambda ask: reasoner.answer(clip, *ask), asks[::-1]))[::-1]
+    assert [a.probabilities for a in concurrent] == [a.probabilities for a in sequential]

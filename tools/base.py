@@ -93,8 +93,17 @@ class AudioTool(StructuredTool):
         except Exception as exc:  # bad arguments or unusable audio: one failed piece of evidence
             return self._failure(exc, time.perf_counter() - start)
         key = cache_key(clip.id, self.name, parsed.model_dump(mode="json"), self.version)
-        if use_cache and (cached := self._cached(key)) is not None:
+        if not use_cache:
+            return self._compute(clip, parsed, time_budget_s, start, key, store=False)
+        if (cached := self._cached(key)) is not None:
             return cached
+        with self.result_cache.locked(key):  # a concurrent miss for this key computes it once
+            if (cached := self._cached(key)) is not None:
+                return cached
+            return self._compute(clip, parsed, time_budget_s, start, key, store=True)
+
+    def _compute(self, clip: Clip, parsed: ToolArgs, time_budget_s: float | None, start: float,
+                 key: str, *, store: bool) -> Evidence:
         budget = self.time_budget_s if time_budget_s is None else time_budget_s
         try:
             output = self._checked(self._run_with_budget(clip, parsed, budget,
@@ -105,7 +114,7 @@ class AudioTool(StructuredTool):
             output.summary = output.describe()
         except Exception as exc:
             return self._failure(exc, time.perf_counter() - start)
-        if use_cache:
+        if store:
             self.result_cache.put(key, output.model_dump_json())
         return output
 

@@ -6,14 +6,16 @@ about the same clip, or a rerun of an evaluation, costs a lookup instead of a mo
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import threading
 import warnings
 from collections import OrderedDict
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 
 def cache_dir() -> Path:
@@ -40,6 +42,7 @@ class ResultCache:
         self._memory: OrderedDict[str, str] = OrderedDict()
         self._max_items = max_items
         self._lock = threading.Lock()
+        self._key_locks: dict[str, tuple[threading.Lock, int]] = {}
 
     def get(self, key: str) -> str | None:
         with self._lock:
@@ -68,6 +71,47 @@ class ResultCache:
             os.replace(tmp, path)
         except OSError:
             pass  # an unwritable cache costs recomputation, never a failure
+
+    @contextmanager
+    def locked(self, key: str) -> Iterator[None]:
+        """Hold ``key`` while computing it: a concurrent miss for the same key, in this process
+        or another sharing the cache folder, waits and then finds the result instead of
+        computing it again."""
+        with self._lock:
+            lock, users = self._key_locks.get(key, (threading.Lock(), 0))
+            self._key_locks[key] = (lock, users + 1)
+        try:
+            with lock, self._file_lock(key):
+                yield
+        finally:
+            with self._lock:
+                lock, users = self._key_locks[key]
+                if users == 1:
+                    del self._key_locks[key]
+                else:
+                    self._key_locks[key] = (lock, users - 1)
+
+    @contextmanager
+    def _file_lock(self, key: str) -> Iterator[None]:
+        """An flock on ``.locks/<key>``, removed by its holder once the result is stored (a
+        process that opened it before then re-checks the cache and finds the result)."""
+        if not self.persist:
+            yield
+            return
+        path = cache_dir() / self.name / ".locks" / key
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(path, "a")
+        except OSError:  # an unwritable cache: no cross-process lock, only recomputation
+            yield
+            return
+        with handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                path.unlink(missing_ok=True)
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def discard(self, key: str, why: str) -> None:
         """Drop a damaged entry (a torn write, a foreign file) so that it is recomputed."""
