@@ -59,6 +59,29 @@ def test_explicit_path_and_env_var_come_first(chunked_package, tmp_path, monkeyp
     assert resolve_model(spec()) == mine
 
 
+def test_a_tampered_assembled_file_is_rebuilt_at_its_next_first_use(chunked_package, monkeypatch,
+                                                                  tmp_path):
+    from audiorouter.tools import models
+
+    monkeypatch.setenv("AUDIOROUTER_CACHE", str(tmp_path / "cache"))
+    target = resolve_model(spec()) / "model.bin"
+    target.write_bytes(b"hello\x00\x00eights")  # same size, two bytes zeroed
+    monkeypatch.setattr(models, "_digests", {})  # as a new process
+    models._resolved.clear()
+    assert (resolve_model(spec()) / "model.bin").read_bytes() == b"hello weights"
+
+
+def test_a_named_file_that_is_not_the_pinned_one_is_refused(chunked_package, tmp_path, monkeypatch):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "model.bin").write_bytes(b"other weights")
+    monkeypatch.setenv("AUDIOROUTER_MODEL_FAKE_MODEL", str(other))
+    with pytest.raises(ModelChecksumError, match="not the pinned"):
+        resolve_model(spec())
+    (other / "model.bin").write_bytes(b"hello weights")
+    assert resolve_model(spec()) == other  # rewritten: hashed again, and now it is the one
+
+
 def test_not_found_lists_every_source_and_the_fix(monkeypatch):
     monkeypatch.setenv("AUDIOROUTER_MODEL_FAKE_MODEL", "/nowhere")
     with pytest.raises(ModelNotFoundError) as info:

