@@ -226,3 +226,17 @@ def test_a_two_hour_file_is_refused_within_200_mb(tmp_path_factory, fmt, kind):
     assert out.returncode == 0, out.stderr[-2000:]
     assert "refused" in out.stderr and "7200.0 s long" in out.stderr
     assert int(out.stdout.split()[-1]) <= 200, f"{fmt} as {kind}: {out.stdout} MB"
+
+
+def test_arrays_are_read_as_what_they_are_not_silently_reshaped():
+    nine = load_audio(np.tile(sine(440, 1.0), (9, 1)), 16_000)  # channels first: 9 channels
+    assert nine.original_channels == 9 and nine.duration == pytest.approx(1.0)
+    centred = load_audio((np.full(1600, 128, np.uint8), 16_000))
+    assert np.abs(centred.samples).max() == 0  # uint8 silence is 128
+    for rate, message in [(1e12, "1000 to 768000 Hz"), (2.5, "whole number"), (0, "1000 to")]:
+        with pytest.raises(UnsupportedAudioFormatError, match=message):
+            load_audio(sine(), rate)
+    with pytest.raises(UnsupportedAudioFormatError, match="divide by 32768"):
+        load_audio(sine() * 32767, 16_000)
+    with pytest.raises(UnsupportedAudioFormatError, match="at most 64 channels"):
+        load_audio(np.ones((100, 100), np.float32), 16_000)

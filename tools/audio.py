@@ -12,6 +12,7 @@ import base64
 import binascii
 import hashlib
 import io
+import math
 import os
 import re
 import threading
@@ -37,6 +38,7 @@ from .errors import (
 )
 
 SAMPLE_RATE = 16_000
+MIN_RATE, MAX_RATE = 1_000, 768_000  # what real recordings use; outside it, a mistake
 DEFAULT_MAX_SECONDS = 600.0
 CLIP_REF_PREFIX = "clip:"
 _CLIP_ID = re.compile(r"[0-9a-f]{8,64}")
@@ -97,7 +99,7 @@ def load_audio(audio: AudioInput, sample_rate: int | None = None, *,
         if sample_rate is None:
             raise UnsupportedAudioFormatError(
                 "a numpy array needs its sample rate: load_audio(array, sample_rate=44100)")
-        return _make_clip(_as_frames(audio), int(sample_rate), limit, source="array")
+        return _make_clip(_as_frames(audio), _rate(sample_rate), limit, source="array")
     if isinstance(audio, (bytes, bytearray)):
         return _from_bytes(bytes(audio), "bytes", limit)
     if isinstance(audio, (str, os.PathLike)):
@@ -129,7 +131,7 @@ def _load_text_or_path(audio: str | os.PathLike, limit: float) -> Clip:
         raise UnsupportedAudioFormatError(f"URLs are not fetched: download {text} first and pass "
                                           "the file's path (or its bytes)")
     path = Path(text).expanduser()
-    if not path.exists():
+    if not os.path.exists(path):  # False, not an error, for names the OS refuses (too long)
         raise AudioNotFoundError(f"no audio file at {path}: check the path (relative paths "
                                  f"are resolved from {Path.cwd()})")
     if path.is_dir():
@@ -274,25 +276,57 @@ def _decode_with_av(data: bytes | Path, limit: float) -> tuple[np.ndarray, int]:
     return np.concatenate(chunks, axis=1).T.astype(np.float32), int(rate)
 
 
+MAX_CHANNELS = 64
+MAX_FLOAT_PEAK = 64.0  # a float array far beyond [-1, 1] is integer PCM in disguise, not audio
+
+
+def _rate(sample_rate: Any) -> int:
+    """A sample rate given with an array, as a whole number of Hz."""
+    try:
+        rate = float(sample_rate)
+    except (TypeError, ValueError):
+        rate = float("nan")
+    if not (math.isfinite(rate) and rate.is_integer()):
+        raise UnsupportedAudioFormatError(f"the sample rate must be a whole number of Hz, not "
+                                          f"{sample_rate!r}")
+    return int(rate)
+
+
 def _as_frames(array: np.ndarray) -> np.ndarray:
-    """Shape any 1-D or 2-D array as (frames, channels) float32; channels-first is detected."""
+    """Shape any 1-D or 2-D array as (frames, channels) float32; channels-first is detected
+    (the short side is the channels). Integers are scaled to [-1, 1], unsigned ones centred."""
     x = np.asarray(array)
+    if x.dtype.kind not in "iuf":
+        raise UnsupportedAudioFormatError(
+            f"audio arrays must hold integers or floats, not {x.dtype}")
     if x.ndim == 1:
         x = x[:, None]
     elif x.ndim == 2:
-        if x.shape[0] <= 8 and x.shape[1] > x.shape[0]:
+        if x.shape[1] > x.shape[0]:
             x = x.T
+        if x.shape[1] > MAX_CHANNELS:
+            raise UnsupportedAudioFormatError(
+                f"an array of shape {array.shape} would be {x.shape[1]} channels: pass (frames, "
+                f"channels) or (channels, frames) with at most {MAX_CHANNELS} channels")
     else:
         raise UnsupportedAudioFormatError(
             f"audio arrays must be 1-D (mono) or 2-D (frames x channels), got shape {x.shape}")
-    if np.issubdtype(x.dtype, np.integer):
+    if x.dtype.kind == "u":
+        middle = (float(np.iinfo(x.dtype).max) + 1) / 2
+        return ((x.astype(np.float64) - middle) / middle).astype(np.float32)
+    if x.dtype.kind == "i":
         x = x.astype(np.float32) / float(np.iinfo(x.dtype).max)
+    elif MAX_FLOAT_PEAK < (peak := float(np.abs(x).max(initial=0.0))) < math.inf:
+        raise UnsupportedAudioFormatError(  # (NaN and infinity are refused as non-finite)
+            f"float samples should lie within [-1, 1]; these reach {peak:.3g} (integer PCM "
+            "stored as floats? divide by 32768 for 16-bit)")
     return x.astype(np.float32, copy=False)
 
 
 def _make_clip(frames: np.ndarray, rate: int, limit: float, source: str) -> Clip:
-    if rate <= 0:
-        raise UnsupportedAudioFormatError(f"sample rate must be positive, got {rate}")
+    if not MIN_RATE <= rate <= MAX_RATE:
+        raise UnsupportedAudioFormatError(f"sample rate must be {MIN_RATE} to {MAX_RATE} Hz, "
+                                          f"got {rate}")
     if frames.size == 0:
         raise EmptyAudioError(f"{source}: the audio has no samples")
     if not np.isfinite(frames).all():
