@@ -160,3 +160,27 @@ def test_restricting_tools_filters_the_route(audio):
     out = build_graph(FixedRouter(["count_events", "audio_info"]), RecordingReasoner(),
                       tools=["audio_info"]).invoke({"audio": audio, **QUESTION})
     assert out["tools_used"] == ["audio_info"]
+
+
+@pytest.mark.slow
+def test_fifty_concurrent_questions_get_the_sequential_answers(audio, tmp_path, monkeypatch):
+    """Fifty threads share one graph, one tool cache and one llama.cpp context: every answer
+    equals the one the same question gets alone, and each tool result is computed once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from audiorouter.agent.reasoners import CascadeReasoner
+    from audiorouter.tools.models import SMOLLM2_135M
+
+    monkeypatch.setenv("AUDIOROUTER_CACHE", str(tmp_path))
+    graph = build_graph(FixedRouter(["count_events", "measure_loudness"]), CascadeReasoner(SMOLLM2_135M))
+    asks = [{"audio": audio, "question": f"How many knocks, case {i}?",
+             "choices": [str(i % 7), str(i % 7 + 1), str(i % 7 + 2)]} for i in range(50)]
+    with ThreadPoolExecutor(50) as pool:
+        together = list(pool.map(graph.invoke, asks))
+    computed = [e for out in together for e in out["evidence"] if not e["cached"]]
+    assert len(computed) == 2  # each tool once; 49 questions found its result
+    monkeypatch.setenv("AUDIOROUTER_CACHE", str(tmp_path / "alone"))  # answers computed afresh
+    graph = build_graph(FixedRouter(["count_events", "measure_loudness"]), CascadeReasoner(SMOLLM2_135M))
+    alone = [graph.invoke(ask) for ask in asks]
+    assert [(o["choice"], o["probabilities"]) for o in together] == \
+        [(o["choice"], o["probabilities"]) for o in alone]

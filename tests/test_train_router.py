@@ -228,3 +228,23 @@ def test_a_failing_tool_is_counted_and_named(capsys):
 def test_a_broken_setup_stops_at_once_with_the_cause(bench, tmp_path):
     with pytest.raises(Exception, match="unknown|No such|not found|no model|GGUF"):
         train_router.main(_args(bench, tmp_path, reasoner=str(tmp_path / "missing.gguf")))
+
+
+def test_a_kill_while_the_log_is_rewritten_loses_no_row(tmp_path, monkeypatch):
+    import csv as csv_module
+
+    log = train_router._CsvLog(tmp_path / "progress.csv", keep_below=0)
+    for b in range(3):
+        log.write({"batch": b, "reward": 0.5})
+    before = (tmp_path / "progress.csv").read_text()
+
+    def killed(self, rows):
+        raise KeyboardInterrupt  # as a kill in the middle of the rewrite
+
+    monkeypatch.setattr(csv_module.DictWriter, "writerows", killed)
+    with pytest.raises(KeyboardInterrupt):
+        train_router._CsvLog(tmp_path / "progress.csv", keep_below=2)
+    assert (tmp_path / "progress.csv").read_text() == before
+    monkeypatch.undo()
+    train_router._CsvLog(tmp_path / "progress.csv", keep_below=2)
+    assert [int(r["batch"]) for r in _rows(tmp_path)] == [0, 1]
