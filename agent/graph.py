@@ -14,6 +14,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send
 
 from audiorouter.tools import Evidence, ToolFailure, get_tool, load_audio, resolve_clip
+from audiorouter.tools.base import call_with_budget
 from .answer import Reasoner, check_answer
 from .defaults import default_reasoner, make_router
 from .inputs import check_question
@@ -32,9 +33,12 @@ class _Nodes:
     """The graph's nodes, closed over one router, one reasoner and the allowed tools."""
 
     def __init__(self, router: Router, reasoner: Reasoner, tools: Sequence[str] | None,
-                 tool_time_budget_s: float | None, cache_tools: bool):
+                 tool_time_budget_s: float | None, cache_tools: bool, router_budget: float,
+                 reasoner_budget: float):
         self.router = router
         self.reasoner = reasoner
+        self.router_budget = router_budget
+        self.reasoner_budget = reasoner_budget
         self.allowed = set(tools) if tools is not None else None
         self.budget = tool_time_budget_s
         self.cache_tools = cache_tools
@@ -51,7 +55,8 @@ class _Nodes:
         start = time.perf_counter()
         clip = resolve_clip(state["clip"])
         try:
-            route = self.router.decide(state["question"], state.get("choices"), clip)
+            route = call_with_budget(self.router.decide, (state["question"], state.get("choices"), clip),
+                                     self.router_budget)
             if not isinstance(route, Route):
                 raise TypeError(f"decide returned {type(route).__name__}, not a Route")
         except Exception as exc:  # a failing router degrades to no tools, never a crash
@@ -91,8 +96,9 @@ class _Nodes:
                           key=lambda e: order.get(e.tool, len(order)))
         choices = state.get("choices") or None
         try:
-            answer = check_answer(self.reasoner.answer(resolve_clip(state["clip"]), state["question"],
-                                                       choices, evidence), choices)
+            answer = check_answer(call_with_budget(self.reasoner.answer, (
+                resolve_clip(state["clip"]), state["question"], choices, evidence), self.reasoner_budget),
+                choices)
             update = {"answer": answer.text, "choice": answer.choice,
                       "probabilities": answer.probabilities, "error": answer.error}
         except Exception as exc:  # a failing model degrades this answer, never the process
@@ -104,8 +110,9 @@ class _Nodes:
 
 def build_graph(router: Router | None = None, reasoner: Reasoner | None = None, *,
                 tools: Sequence[str] | None = None, tool_time_budget_s: float | None = None,
-                cache_tools: bool = True, compile: bool = True, checkpointer: Any = None,
-                name: str = "audiorouter"):
+                cache_tools: bool = True, router_time_budget_s: float = 120.0,
+                reasoner_time_budget_s: float = 600.0, compile: bool = True,
+                checkpointer: Any = None, name: str = "audiorouter"):
     """The AudioRouter graph.
 
     Args:
@@ -115,11 +122,14 @@ def build_graph(router: Router | None = None, reasoner: Reasoner | None = None, 
         tools: restrict which tools may run, whatever the router asks.
         tool_time_budget_s: override every tool's time budget.
         cache_tools: reuse tool results for the same clip and arguments (default on).
+        router_time_budget_s, reasoner_time_budget_s: past these the question goes on without
+            tools, or ends with an empty answer and ``error`` set (a model that overruns
+            finishes in the background; a local one keeps its model busy until then).
         compile: return a compiled graph (default) or the `StateGraph` builder.
         checkpointer: passed to ``compile``.
     """
     nodes = _Nodes(router or make_router(), reasoner or default_reasoner(), tools, tool_time_budget_s,
-                   cache_tools)
+                   cache_tools, router_time_budget_s, reasoner_time_budget_s)
     builder = StateGraph(AudioRouterState, input_schema=AudioQuestion, output_schema=AudioAnswer)
     builder.add_node("prepare", nodes.prepare)
     builder.add_node("route", nodes.route)

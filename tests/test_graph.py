@@ -184,3 +184,23 @@ def test_fifty_concurrent_questions_get_the_sequential_answers(audio, tmp_path, 
     alone = [graph.invoke(ask) for ask in asks]
     assert [(o["choice"], o["probabilities"]) for o in together] == \
         [(o["choice"], o["probabilities"]) for o in alone]
+
+
+def test_a_router_or_reasoner_past_its_budget_degrades_one_answer(audio):
+    import time
+
+    class Slow(RecordingReasoner):
+        def decide(self, question, choices, clip):
+            time.sleep(2)
+            return FixedRouter(["count_events"]).decide(question, choices, clip)
+
+        def answer(self, clip, question, choices, evidence):
+            time.sleep(2)
+            return super().answer(clip, question, choices, evidence)
+
+    start = time.perf_counter()
+    out = build_graph(Slow(), RecordingReasoner(), router_time_budget_s=0.2).invoke({"audio": audio, **QUESTION})
+    assert out["tools_used"] == [] and "time budget of 0.2 s" in out["route"]["note"]
+    out = build_graph(NoToolsRouter(), Slow(), reasoner_time_budget_s=0.2).invoke({"audio": audio, **QUESTION})
+    assert out["answer"] == "" and "time budget" in out["error"]
+    assert time.perf_counter() - start < 3

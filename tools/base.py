@@ -149,13 +149,13 @@ class AudioTool(StructuredTool):
         parallel within their own budget. A budget the caller set holds for the first run
         too, waiting for the turn included."""
         if self.name in _warm_tools:
-            return _call_with_budget(self.implementation, (clip, args), budget)
+            return call_with_budget(self.implementation, (clip, args), budget)
         deadline = time.monotonic() + (budget if explicit else max(budget, FIRST_RUN_BUDGET_S))
         if not _first_run_lock.acquire(timeout=max(deadline - time.monotonic(), 0)):
             raise ToolTimeoutError(f"waited past its time budget of {budget:g} s for another "
                                    "tool's first run")
         try:
-            return _call_with_budget(self.implementation, (clip, args),
+            return call_with_budget(self.implementation, (clip, args),
                                      max(deadline - time.monotonic(), 0.0))
         finally:  # warm or failed, the next run does not wait for a turn again
             _warm_tools.add(self.name)
@@ -184,7 +184,7 @@ _warm_tools: set[str] = set()
 
 
 class ToolTimeoutError(TimeoutError):
-    """A tool ran past its time budget."""
+    """A tool (or a router or reasoner) ran past its time budget."""
 
 
 class ToolOutputError(AudioRouterError):
@@ -203,7 +203,7 @@ def _non_finite(value: Any, where: str = "") -> Iterator[str]:
             yield from _non_finite(item, f"{where}[{i}]")
 
 
-def _call_with_budget(fn: Callable, args: tuple, budget_s: float) -> Any:
+def call_with_budget(fn: Callable, args: tuple, budget_s: float) -> Any:
     """Call ``fn(*args)`` in a daemon thread and give up waiting after ``budget_s`` seconds.
 
     Python cannot kill a thread: an overrunning call finishes in the background and its
@@ -221,7 +221,8 @@ def _call_with_budget(fn: Callable, args: tuple, budget_s: float) -> Any:
     worker.start()
     worker.join(budget_s)
     if worker.is_alive():
-        raise ToolTimeoutError(f"ran past its time budget of {budget_s:g} s")
+        raise ToolTimeoutError(f"{getattr(fn, '__qualname__', 'the call')} ran past its time "
+                               f"budget of {budget_s:g} s")
     if "error" in box:
         raise box["error"]
     return box["value"]
