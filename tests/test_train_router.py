@@ -166,19 +166,21 @@ def test_impossible_arguments_are_a_usage_error_before_anything_loads(bad, messa
     assert not (tmp_path / "router.pt").exists() and not (tmp_path / "state.pt").exists()
 
 
-def test_ctrl_c_stops_after_the_current_answer_and_says_how_to_resume(bench, tmp_path, monkeypatch,
-                                                                       capsys):
+def test_ctrl_c_stops_at_once_and_says_how_to_resume(bench, tmp_path, monkeypatch, capsys):
     import os
     import signal
+    import time
 
     real_collect = train_router.collect
     batches_seen = []
 
-    def collect(env, policy, indices, group_size, sampler, stop):
+    def collect(env, policy, indices, group_size, sampler):
         batches_seen.append(indices)
         if len(batches_seen) == 2:
             os.kill(os.getpid(), signal.SIGINT)  # as a user's Ctrl-C, in the middle of a batch
-        return real_collect(env, policy, indices, group_size, sampler, stop)
+            time.sleep(5)  # a long answer: the run must not wait for it
+            batches_seen.append("waited")
+        return real_collect(env, policy, indices, group_size, sampler)
 
     monkeypatch.setattr(train_router, "collect", collect)
     argv = ["train_router.py", "--dataset", str(bench["train"]), "--num-items", "2",

@@ -138,31 +138,44 @@ def check_args(args: Args) -> None:
         raise ArgumentError("; ".join(problems))
 
 
-class Interrupted(AudioRouterError):
-    """Ctrl-C: the run stopped at a safe point; its last saved batch is where it resumes."""
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C: the run stopped; its last saved batch is where it resumes."""
 
 
 @contextmanager
 def stop_on_interrupt():
-    """The first Ctrl-C asks the loop to stop after the answer in progress (``stop["asked"]``);
-    a second one stops at once. Either way the saved state stays whole."""
-    stop = {"asked": False}
+    """Ctrl-C stops the run at once (the batch in progress is dropped and redone on resume,
+    its answers already cached), except while the log and the state are written: then right
+    after. Yields the guard that `writing` takes."""
+    guard = {"writing": False, "asked": False}
 
-    def ask_to_stop(signum, frame):
-        if stop["asked"]:
-            raise KeyboardInterrupt
-        stop["asked"] = True
-        print("\nstopping after the current answer (Ctrl-C again to stop now)", file=sys.stderr)
+    def stop(signum, frame):
+        if guard["writing"]:
+            guard["asked"] = True
+            return
+        raise Interrupted
 
     try:
-        previous = signal.signal(signal.SIGINT, ask_to_stop)
+        previous = signal.signal(signal.SIGINT, stop)
     except ValueError:  # not the main thread: Ctrl-C is not ours to handle
-        yield stop
+        yield guard
         return
     try:
-        yield stop
+        yield guard
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def writing(guard: dict):
+    """A stretch that Ctrl-C must not cut (the log row and the saved state of one batch)."""
+    guard["writing"] = True
+    try:
+        yield
+    finally:
+        guard["writing"] = False
+        if guard["asked"]:
+            raise Interrupted
 
 
 def ensure_dataset(args: Args) -> str:
@@ -194,10 +207,9 @@ def batches(n_items: int, args: Args) -> list[list[int]]:
 
 
 def collect(env: gym.Env, policy: torch.nn.Module, indices: list[int], group_size: int,
-            sampler: torch.Generator | None = None, stop: dict | None = None) -> dict:
+            sampler: torch.Generator | None = None) -> dict:
     """Sample ``group_size`` routes per item (from ``sampler``) and play them. A step that raises
-    (an unreadable item, say) is skipped and counted: it costs one sample, never the run. When
-    ``stop["asked"]`` turns true the batch is abandoned (raises `Interrupted`)."""
+    (an unreadable item, say) is skipped and counted: it costs one sample, never the run."""
     obs, actions, rewards, groups, correct, calls = [], [], [], [], [], []
     failures, answer_errors, last_error = 0, 0, ""
     tool_failures: dict[str, str] = {}  # tool -> its last error: the answer went on without it
@@ -213,8 +225,6 @@ def collect(env: gym.Env, policy: torch.nn.Module, indices: list[int], group_siz
         with torch.no_grad():
             sampled = sample_routes(policy(x), group_size, sampler)
         for action in sampled:
-            if stop and stop["asked"]:
-                raise Interrupted("interrupted")
             try:
                 env.reset(options={"index": index})
                 _, reward, _, _, info = env.step(action.numpy().astype(np.int8))
@@ -314,10 +324,10 @@ def main(args: Args) -> dict:
         print(f"{run_dir} holds a finished run of {len(plan)} batches: nothing to train",
               file=sys.stderr)
     steps, t0 = 0, time.perf_counter()
-    with stop_on_interrupt() as stop:
+    with stop_on_interrupt() as guard:
         for b in tqdm(range(start, len(plan)), desc="train", initial=start, total=len(plan),
                       disable=not args.progress):
-            batch = collect(env, policy, plan[b], args.group_size, sampler, stop)
+            batch = collect(env, policy, plan[b], args.group_size, sampler)
             if steps == 0 and batch["answer_errors"] == batch["n"]:
                 # nothing has worked yet: a set-up error (a missing model, say), not one bad item
                 raise RuntimeError(f"every step of the first batch failed; the last: {batch['last_error']}")
@@ -330,9 +340,10 @@ def main(args: Args) -> dict:
                 row.update(_update(policy, critic, optimizer, batch, args))
             steps += batch["n"]
             row["steps_per_s"] = round(steps / (time.perf_counter() - t0), 3)
-            log.write(row)
-            if (b + 1) % args.save_every == 0 or b + 1 == len(plan):
-                _save_state(state_path, b + 1, policy, critic, optimizer, sampler, args, items)
+            with writing(guard):
+                log.write(row)
+                if (b + 1) % args.save_every == 0 or b + 1 == len(plan):
+                    _save_state(state_path, b + 1, policy, critic, optimizer, sampler, args, items)
 
     metadata = {"algorithm": args.algorithm, "trained_on": Path(dataset).name, "num_items": len(items),
                 "items": items,
@@ -454,7 +465,7 @@ def cli() -> None:
     except ArgumentError as exc:
         print(f"error: {exc} (see --help)", file=sys.stderr)
         sys.exit(2)
-    except (Interrupted, KeyboardInterrupt):
+    except KeyboardInterrupt:  # Interrupted included
         print(f"\ninterrupted; every finished batch is saved in {args.run_dir}/state.pt. Resume "
               f"with the same command:\n  {shlex.join([sys.executable, *sys.argv])}", file=sys.stderr)
         sys.exit(130)
