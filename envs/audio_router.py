@@ -17,7 +17,7 @@ from audiorouter.agent.graph import build_graph
 from audiorouter.agent.routing import Route
 from audiorouter.tools import Clip, get_tool, load_audio, resolve_clip, tool_names
 
-from .episodes import Episode, balanced_subset, load_episodes
+from .episodes import EnvArgumentError, Episode, balanced_subset, load_episodes
 from .rewards import REWARDS, Outcome, RewardMode, route_cost
 
 
@@ -112,9 +112,10 @@ class AudioRouterEnv(gym.Env[np.ndarray, np.ndarray]):
                  num_items: int | None = None, tools: Sequence[str] | None = None,
                  featurizer: Featurizer | None = None):
         if reward not in REWARDS:
-            raise ValueError(f"reward must be one of {sorted(REWARDS)}, not {reward!r}")
+            raise EnvArgumentError(f"reward must be one of {sorted(REWARDS)}, not {reward!r}")
         if cost_per_call < 0 or cost_per_second < 0:
-            raise ValueError("costs must be >= 0")
+            raise EnvArgumentError(f"costs must be >= 0, not cost_per_call={cost_per_call}, "
+                                   f"cost_per_second={cost_per_second}")
         self.episodes: list[Episode] = balanced_subset(load_episodes(dataset), num_items)
         self.tools = list(tools) if tools is not None else tool_names()
         for name in self.tools:
@@ -138,7 +139,7 @@ class AudioRouterEnv(gym.Env[np.ndarray, np.ndarray]):
         if index is None:
             index = int(self.np_random.integers(len(self.episodes)))
         if not 0 <= index < len(self.episodes):
-            raise ValueError(f"options['index'] must be in [0, {len(self.episodes)}), not {index}")
+            raise EnvArgumentError(f"options['index'] must be in [0, {len(self.episodes)}), not {index}")
         self._episode = episode = self.episodes[index]
         self._obs = self.featurizer(episode.question, list(episode.choices),
                                      resolve_clip(self._clip(episode)))

@@ -23,8 +23,12 @@ from audiorouter.tools.ordering import in_turn
 TRAIN_DATA_ENV = "AUDIOROUTER_TRAIN_DATA"
 
 
-class EpisodeDataError(AudioRouterError):
+class EpisodeDataError(AudioRouterError, ValueError):
     """The episodes' dataset is missing or holds an item the environment cannot play."""
+
+
+class EnvArgumentError(AudioRouterError, ValueError):
+    """An argument or reset option the environment cannot use; the message says which."""
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from gymnasium.utils.env_checker import check_env
 from gymnasium.vector import AutoresetMode
 
 import audiorouter.envs
+from audiorouter.envs.episodes import EnvArgumentError
 from audiorouter.agent.features import FEATURE_DIM
 from audiorouter.tools import tool_names
 
@@ -114,9 +115,9 @@ def test_bad_use_gets_clear_errors(env, dataset, small_reasoner):
         env.unwrapped.step(np.full(len(tool_names()), 2))
     with pytest.raises(InvalidAction):
         env.unwrapped.step(np.ones(3, dtype=np.int8))
-    with pytest.raises(ValueError, match="index"):
+    with pytest.raises(EnvArgumentError, match="index"):  # a ValueError and an AudioRouterError
         env.unwrapped.reset(options={"index": 99})
-    with pytest.raises(ValueError, match="reward"):
+    with pytest.raises(EnvArgumentError, match="reward"):
         gym.make(audiorouter.envs.ENV_ID, dataset=dataset, reasoner=small_reasoner, reward="bigger")
 
 
