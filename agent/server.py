@@ -58,10 +58,10 @@ def check_server_audio(audio: Any, allowed: str | os.PathLike | None) -> None:
     root = Path(allowed).resolve()
     path = Path(audio).expanduser().resolve()  # as the graph will read it; symlinks followed
     if not path.is_relative_to(root):
-        raise AudioAccessError(f"{audio!r} is outside {root}, the folder this server reads "
-                               "audio from: give a path inside it, or send the audio itself")
+        raise AudioAccessError(f"{audio!r} is outside the folder this server reads audio from: "
+                               "give a path inside it, or send the audio itself")
     if not path.is_file():
-        raise AudioAccessError(f"no audio file {audio!r} in {root}")
+        raise AudioAccessError(f"no audio file {audio!r} in the server's audio folder")
 
 
 class CheckRunInput(BaseHTTPMiddleware):

@@ -57,13 +57,13 @@ def corpus() -> list[tuple[str, object]]:
             ("long invalid base64", "A" * 300 + "!"), ("clip ref unknown", "clip:" + "0" * 20),
             ("clip ref escape", "clip:../../x"), ("url", "http://example.com/a.wav"),
             ("file url", "file:///etc/passwd"), ("dir", "/tmp"), ("missing", "/no/such/file.wav"),
-            ("dev null", "/dev/null"), ("proc", "/proc/self/status")]
+            ("dev null", "/dev/null"), ("proc", "/proc/self/status"), ("proc mem", "/proc/self/mem")]
     arrays = [np.zeros(0, np.float32), np.zeros((0, 2), np.float32), np.zeros((2, 3, 4), np.float32),
               np.full(1600, np.nan, np.float32), np.full(1600, np.inf, np.float32),
               np.full(1600, 1e30, np.float32), np.ones(1600, bool), np.ones(1600, np.complex64),
               np.array(["a"] * 10), np.ones((9, 16000), np.float32), np.ones((100, 100), np.float32),
               np.ones(1600, np.uint8), np.ones(1600, np.int64), np.ones(3, np.float64)]
-    rates = [16_000, 0, -1, 1, 2.5, 1e12, float("nan"), float("inf"), "fast", None]
+    rates = [16_000, 0, -1, 1, 2.5, 1e12, float("nan"), float("inf"), "fast", None, [16_000]]
     for a, array in enumerate(arrays):
         for rate in rates:
             out.append((f"array #{a} at {rate!r}", (array, rate)))

@@ -140,7 +140,11 @@ def _load_text_or_path(audio: str | os.PathLike, limit: float) -> Clip:
         raise UnsupportedAudioFormatError(f"{path} is not a regular file (a pipe, device or "
                                           "socket): save the audio to a file first")
     _check_header(path, str(path), limit)
-    frames, rate = _decode(path, str(path), limit)
+    try:
+        frames, rate = _decode(path, str(path), limit)
+    except OSError as exc:  # readable by name, not by content (/proc files, dead mounts ...)
+        raise AudioDecodeError(f"{path} could not be read ({exc.strerror or exc}): copy the audio "
+                               "to a regular file") from None
     return _make_clip(frames, rate, limit, source=str(path))
 
 
