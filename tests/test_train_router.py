@@ -187,12 +187,13 @@ def test_ctrl_c_stops_at_once_and_says_how_to_resume(bench, tmp_path, monkeypatc
             "--dev-items", "0", "--reasoner", "smollm2-135m-instruct", "--epochs", "2",
             "--group-size", "2", "--items-per-batch", "1", "--no-progress", "--run-dir", str(tmp_path)]
     monkeypatch.setattr("sys.argv", argv)
+    handler = signal.getsignal(signal.SIGINT)  # (ignored, under nohup)
     with pytest.raises(SystemExit) as exit_:
         train_router.cli()
     err = capsys.readouterr().err
     assert exit_.value.code == 130 and "Resume with the same command" in err
     assert torch.load(tmp_path / "state.pt", weights_only=True)["batch"] == 1
-    assert len(batches_seen) == 2 and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert len(batches_seen) == 2 and signal.getsignal(signal.SIGINT) is handler  # restored
     monkeypatch.setattr(train_router, "collect", real_collect)
     train_router.cli()  # the same command finishes the run
     assert [int(r["batch"]) for r in _rows(tmp_path)] == [0, 1, 2, 3]
