@@ -9,7 +9,8 @@ from audiorouter.agent.policy import LearnedRouter, load_router_checkpoint
 from audiorouter.tools import load_audio, tool_names
 from audiorouter.training import train_router
 from audiorouter.tools.registry import tool_versions
-from audiorouter.training.train_router import Args, batches
+from audiorouter.training.state import load_state
+from audiorouter.training.train_router import STATE_FILE, Args, batches
 
 pytestmark = pytest.mark.slow
 
@@ -75,18 +76,16 @@ def test_an_interrupted_run_resumes_where_its_state_was_saved(bench, tmp_path, m
     monkeypatch.setattr(train_router, "collect", interrupted)
     with pytest.raises(KeyboardInterrupt):
         train_router.main(_args(bench, tmp_path, epochs=2, dev_items=0))
-    state = torch.load(tmp_path / "state.pt", weights_only=False)
+    state = load_state(tmp_path / STATE_FILE)
     assert state["batch"] == 3 and not (tmp_path / "router.pt").exists()
     assert state["tools"] == tool_versions()
-    state["torch_rng"] = state.pop("sampler_rng")  # as states were saved before the sampler's own generator
-    torch.save(state, tmp_path / "state.pt")
     monkeypatch.setattr(train_router, "collect", real_collect)
     with pytest.raises(train_router.ResumeError, match="seed"):  # another item order: another run
         train_router.main(_args(bench, tmp_path, epochs=2, dev_items=0, seed=1))
     monkeypatch.setattr(train_router, "tool_versions", lambda: "transcribe 99")
     train_router.main(_args(bench, tmp_path, epochs=2, dev_items=0, learning_rate=1e-3))
     assert [int(r["batch"]) for r in _rows(tmp_path)] == [0, 1, 2, 3]
-    state = torch.load(tmp_path / "state.pt", weights_only=False)
+    state = load_state(tmp_path / STATE_FILE)
     assert state["batch"] == 4 and state["optimizer"]["param_groups"][0]["lr"] == 1e-3
     assert "other tool versions" in capsys.readouterr().err
     assert load_router_checkpoint(tmp_path / "router.pt").metadata["tools"] == "transcribe 99"
@@ -102,7 +101,7 @@ def test_a_run_does_not_resume_on_a_rewritten_training_file(bench, tmp_path, mon
     real_collect = train_router.collect
 
     def interrupted(*args):
-        if (tmp_path / "run" / "state.pt").exists():
+        if (tmp_path / "run" / STATE_FILE).exists():
             raise KeyboardInterrupt
         return real_collect(*args)
 
@@ -132,7 +131,7 @@ def test_the_seed_alone_fixes_the_weights_and_routes(bench, tmp_path, monkeypatc
         monkeypatch.setattr(train_router, "collect", collect)
         torch.manual_seed(draws)
         train_router.main(_args(bench, run_dir, dev_items=0, epochs=2))
-        return torch.cat(routes), torch.load(run_dir / "state.pt", weights_only=False)["policy"]
+        return torch.cat(routes), load_state(run_dir / STATE_FILE)["policy"]
 
     routes, weights = run(tmp_path / "a", 1)
     again, weights_again = run(tmp_path / "b", 13)
@@ -143,7 +142,7 @@ def test_the_seed_alone_fixes_the_weights_and_routes(bench, tmp_path, monkeypatc
 def test_ppo_trains_with_a_critic(bench, tmp_path):
     train_router.main(_args(bench, tmp_path, algorithm="ppo", group_size=1, dev_items=0))
     assert [int(r["samples"]) for r in _rows(tmp_path)] == [1, 1]
-    assert torch.load(tmp_path / "state.pt", weights_only=False)["critic"] is not None
+    assert load_state(tmp_path / STATE_FILE)["critic"] is not None
 
 
 def test_grpo_needs_a_group_to_compare(bench, tmp_path):
@@ -163,7 +162,7 @@ def test_impossible_arguments_are_a_usage_error_before_anything_loads(bad, messa
     with pytest.raises(SystemExit) as exit_:
         train_router.cli()
     assert exit_.value.code == 2 and message in capsys.readouterr().err
-    assert not (tmp_path / "router.pt").exists() and not (tmp_path / "state.pt").exists()
+    assert not (tmp_path / "router.pt").exists() and not (tmp_path / STATE_FILE).exists()
 
 
 def test_ctrl_c_stops_at_once_and_says_how_to_resume(bench, tmp_path, monkeypatch, capsys):
@@ -192,7 +191,7 @@ def test_ctrl_c_stops_at_once_and_says_how_to_resume(bench, tmp_path, monkeypatc
         train_router.cli()
     err = capsys.readouterr().err
     assert exit_.value.code == 130 and "Resume with the same command" in err
-    assert torch.load(tmp_path / "state.pt", weights_only=True)["batch"] == 1
+    assert load_state(tmp_path / STATE_FILE)["batch"] == 1
     assert len(batches_seen) == 2 and signal.getsignal(signal.SIGINT) is handler  # restored
     monkeypatch.setattr(train_router, "collect", real_collect)
     train_router.cli()  # the same command finishes the run

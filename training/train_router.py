@@ -6,7 +6,7 @@
 Each batch takes some training items; for each item the policy samples ``group-size`` routes
 (which tools to call), the environment answers the item with each route through the frozen
 graph and pays the reward; GRPO scores each route against its group's mean, PPO against a
-learned value. The run directory keeps ``state.pt`` (resumed automatically), ``progress.csv``
+learned value. The run directory keeps ``state.safetensors`` (resumed automatically), ``progress.csv``
 and, at the end, ``router.pt`` (what `LearnedRouter` loads) and ``dev.json`` (the greedy
 router on the dev split, next to no tools and all tools).
 """
@@ -39,6 +39,9 @@ from audiorouter.tools.errors import AudioRouterError
 from audiorouter.tools.registry import tool_versions
 from audiorouter.training.algorithms import (clipped_policy_loss, group_advantages, log_prob,
                                              sample_routes, tool_distribution, value_network)
+from audiorouter.training.state import load_state, save_state
+
+STATE_FILE = "state.safetensors"
 
 
 @dataclass
@@ -299,10 +302,10 @@ def main(args: Args) -> dict:
     plan = batches(len(items), args)
     per_epoch = math.ceil(len(items) / args.items_per_batch)
 
-    state_path, log_path = run_dir / "state.pt", run_dir / "progress.csv"
+    state_path, log_path = run_dir / STATE_FILE, run_dir / "progress.csv"
     start = 0
     if state_path.exists():
-        state = torch.load(state_path, weights_only=True)  # tensors and plain data, no code
+        state = load_state(state_path)  # tensors and JSON: no pickle, no code
         _check_resumable(run_dir, state, args, items)
         if state.get("tools", tool_versions()) != tool_versions():
             print(f"resuming {run_dir} with other tool versions ({state['tools']} then, "
@@ -314,9 +317,7 @@ def main(args: Args) -> dict:
         optimizer.load_state_dict(state["optimizer"])
         for group in optimizer.param_groups:  # the step size given now, not the saved one
             group["lr"] = args.learning_rate
-        # states saved before the sampler had its own generator hold the global one's, which
-        # was then the sampler's
-        sampler.set_state(state.get("sampler_rng", state.get("torch_rng")))
+        sampler.set_state(state["sampler_rng"])
         start = state["batch"]
     log = _CsvLog(log_path, keep_below=start)
 
@@ -422,13 +423,10 @@ def _update(policy, critic, optimizer, batch: dict, args: Args) -> dict:
 
 def _save_state(path: Path, next_batch: int, policy, critic, optimizer, sampler: torch.Generator,
                 args: Args, items: list[str]) -> None:
-    """Written to a temporary file and renamed: an interruption never leaves half a state."""
-    tmp = path.with_suffix(".tmp")
-    torch.save({"batch": next_batch, "policy": policy.state_dict(),
-                "critic": critic.state_dict() if critic is not None else None,
-                "optimizer": optimizer.state_dict(), "sampler_rng": sampler.get_state(),
-                "args": asdict(args), "items": items, "tools": tool_versions()}, tmp)
-    tmp.replace(path)
+    save_state(path, {"batch": next_batch, "policy": policy.state_dict(),
+                      "critic": critic.state_dict() if critic is not None else None,
+                      "optimizer": optimizer.state_dict(), "sampler_rng": sampler.get_state(),
+                      "args": asdict(args), "items": items, "tools": tool_versions()})
 
 
 class _CsvLog:
@@ -466,7 +464,7 @@ def cli() -> None:
         print(f"error: {exc} (see --help)", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:  # Interrupted included
-        print(f"\ninterrupted; every finished batch is saved in {args.run_dir}/state.pt. Resume "
+        print(f"\ninterrupted; every finished batch is saved in {args.run_dir}/{STATE_FILE}. Resume "
               f"with the same command:\n  {shlex.join([sys.executable, *sys.argv])}", file=sys.stderr)
         sys.exit(130)
     except AudioRouterError as exc:

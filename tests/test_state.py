@@ -1,0 +1,38 @@
+"""Resume state round-trips through safetensors + JSON, and loading it runs no code."""
+
+import pickle
+
+import pytest
+import torch
+
+from audiorouter.training.state import load_state, save_state
+
+
+def test_a_training_state_round_trips(tmp_path):
+    net = torch.nn.Linear(3, 2)
+    optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
+    net(torch.ones(1, 3)).sum().backward()
+    optimizer.step()
+    state = {"batch": 7, "policy": net.state_dict(), "critic": None,
+             "optimizer": optimizer.state_dict(), "sampler_rng": torch.Generator().manual_seed(3).get_state(),
+             "args": {"seed": 0, "run_dir": "runs/x", "dev_items": None}, "items": ["a", "b"]}
+    save_state(tmp_path / "state.safetensors", state)
+    back = load_state(tmp_path / "state.safetensors")
+    assert back["batch"] == 7 and back["args"] == state["args"] and back["items"] == ["a", "b"]
+    assert back["critic"] is None and torch.equal(back["sampler_rng"], state["sampler_rng"])
+    assert all(torch.equal(back["policy"][k], v) for k, v in state["policy"].items())
+    again = torch.optim.Adam(net.parameters(), lr=1e-3)
+    again.load_state_dict(back["optimizer"])  # int-keyed per-parameter state survives
+    assert torch.equal(again.state_dict()["state"][0]["exp_avg"], optimizer.state_dict()["state"][0]["exp_avg"])
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_a_planted_pickle_is_not_loaded(tmp_path):
+    class Boom:
+        def __reduce__(self):
+            return (exec, ("raise SystemExit('ran')",))
+
+    (tmp_path / "state.safetensors").write_bytes(pickle.dumps(Boom()))
+    with pytest.raises(Exception) as caught:
+        load_state(tmp_path / "state.safetensors")
+    assert not isinstance(caught.value, SystemExit)
