@@ -36,6 +36,14 @@ def text_encoder():
             hf_logging.enable_progress_bar()
 
 
+def _audio_vector(text: str) -> np.ndarray:
+    """A stored audio feature vector; a damaged one raises (and is recomputed)."""
+    vector = np.frombuffer(bytes.fromhex(text), dtype=np.float32)
+    if vector.shape != (AUDIO_CLASSES + STATS,) or not np.isfinite(vector).all():
+        raise ValueError(f"{vector.size} values, not {AUDIO_CLASSES + STATS} finite ones")
+    return vector
+
+
 class Featurizer:
     """``features(question, choices, clip) -> float32[FEATURE_DIM]``, cached per text and per clip."""
 
@@ -66,15 +74,8 @@ class Featurizer:
 
     def audio(self, clip: Clip) -> np.ndarray:
         """Mean YAMNet class probabilities plus length and level: what kind of audio this is."""
-        hit = self._audio.get(clip.id)
-        if hit is not None:
-            try:
-                vector = np.frombuffer(bytes.fromhex(hit), dtype=np.float32)
-            except ValueError:
-                vector = np.zeros(0, np.float32)
-            if vector.shape == (AUDIO_CLASSES + STATS,) and np.isfinite(vector).all():
-                return vector
-            self._audio.discard(clip.id, f"{vector.size} values, not {AUDIO_CLASSES + STATS} finite")
+        if (hit := self._audio.get_parsed(clip.id, _audio_vector)) is not None:
+            return hit
         from audiorouter.tools.sounds import patch_scores
 
         scores = patch_scores(clip.samples).mean(axis=0)

@@ -15,6 +15,7 @@ from langgraph.types import Send
 
 from audiorouter.tools import Evidence, ToolFailure, get_tool, load_audio, resolve_clip
 from audiorouter.tools.base import call_with_budget
+
 from .answer import Reasoner, check_answer
 from .defaults import default_reasoner, make_router
 from .inputs import check_question

@@ -150,33 +150,21 @@ class CascadeReasoner:
     def _cached(self, kind: str, prompt: str, compute: Callable[[], dict], *extra: Any) -> dict:
         """Outputs cached on disk by prompt (evaluation and training ask the same prompts
         many times)."""
-        if not self.use_cache:
-            self.warm_up()
-            return compute()
-        key = cache_key(kind, CACHE_VERSION, self.name, prompt, *extra)
-        if (hit := self._hit(key)) is not None:
-            return hit
-        with self._cache.locked(key):  # a concurrent miss for this prompt computes it once
-            if (hit := self._hit(key)) is not None:
-                return hit
+        def warm_compute() -> dict:
             self.warm_up()  # the anchor every prompt starts from (free while it is cached)
-            value = compute()
-            self._cache.put(key, json.dumps(value))
-            return value
+            return compute()
 
-    def _hit(self, key: str) -> dict | None:
-        """The stored output, or None; a damaged entry is dropped (and recomputed)."""
-        hit = self._cache.get(key)
-        if hit is None:
-            return None
-        try:
-            value = json.loads(hit)
-        except ValueError:
-            value = None
-        if isinstance(value, dict):
-            return value
-        self._cache.discard(key, "not a JSON object")
-        return None
+        if not self.use_cache:
+            return warm_compute()
+        key = cache_key(kind, CACHE_VERSION, self.name, prompt, *extra)
+        return self._cache.get_or_compute(key, _json_object, warm_compute, json.dumps)
+
+
+def _json_object(text: str) -> dict:
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        raise ValueError("not a JSON object")
+    return value
 
 
 def lettered_options(choices: Sequence[str], order: Sequence[int] | None = None) -> str:

@@ -26,7 +26,7 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from audiorouter.tools.audio import CLIP_REF_PREFIX
+from audiorouter.tools.audio import CLIP_REF_PREFIX, is_clip_ref
 
 from .inputs import QuestionError, check_question
 
@@ -46,7 +46,7 @@ def check_server_audio(audio: Any, allowed: str | os.PathLike | None) -> None:
     """Refuse a path outside ``allowed`` (every path when it is None). Inline audio and clip
     references pass; their content is checked when the run decodes them."""
     if isinstance(audio, str) and audio.startswith(CLIP_REF_PREFIX):
-        if not re.fullmatch(r"[0-9a-f]{8,64}", audio.removeprefix(CLIP_REF_PREFIX)):
+        if not is_clip_ref(audio):
             raise AudioAccessError(f"{audio[:80]!r} is not a clip reference (clip:<hex digest>)")
         return
     if not isinstance(audio, str) or _INLINE.match(audio):

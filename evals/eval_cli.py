@@ -62,7 +62,7 @@ def eval_command(
         raise typer.Exit(2)
     shown = {**setup, "reasoner": reasoner, "routers": ", ".join(names)}
     if checkpoint:  # the report names the file by path too; resuming compares content only
-        shown["learned checkpoint"] = f"{checkpoint} ({setup['learned checkpoint'].split(' (')[1]}"
+        shown["learned checkpoint"] = file_identity(checkpoint, full_path=True)
     report = write_report(result, out, setup=shown, docs_page=page)
     for name, records in result.records.items():
         typer.echo(f"{name:<8} {accuracy(records)}")

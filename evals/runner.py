@@ -159,15 +159,16 @@ def evaluate(items: Sequence[Item], routers: Mapping[str, Router], reasoner: Rea
                       {k: round(v, 3) for k, v in session.stage_s.items()}, len(pending))
 
 
-def file_identity(path: str | Path) -> str:
+def file_identity(path: str | Path, *, full_path: bool = False) -> str:
     """A file named by its content, for a setup: the same dataset or checkpoint resumes from
-    anywhere, and one rewritten in place (a retrained router) is not taken for the old one."""
+    anywhere, and one rewritten in place (a retrained router) is not taken for the old one.
+    ``full_path`` names it by its whole path, for a reader rather than for comparison."""
     path = Path(path)
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     except OSError as exc:
         raise AudioRouterError(f"cannot read {path}: {exc.strerror}") from None
-    return f"{path.name} (sha256 {digest})"
+    return f"{path if full_path else path.name} (sha256 {digest})"
 
 
 def _check_setup(path: Path, setup: Mapping[str, str]) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 
@@ -33,16 +33,16 @@ def compare(seen: list[dict], held_out: list[dict]) -> dict:
         raise ValueError("the two runs share no answered item")
     diff, low, high = paired_difference([a["correct"] for a, _ in pairs],
                                         [b["correct"] for _, b in pairs])
-    rates: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    items: Counter[str] = Counter()
+    calls: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])  # (seen, held out)
     for a, b in pairs:
         skill = (a.get("meta") or {}).get("skill") or a.get("sub-category") or "all"
+        items[skill] += 1
         for tool in set(a["tools_used"]) | set(b["tools_used"]):
-            counts = rates[(skill, tool)]
-            counts[0] += tool in a["tools_used"]
-            counts[1] += tool in b["tools_used"]
-        rates[(skill, "")][2] += 1
-    shifts = sorted(((abs(s - h), skill, tool, s / rates[(skill, "")][2], h / rates[(skill, "")][2])
-                     for (skill, tool), (s, h, _) in rates.items() if tool), reverse=True)
+            calls[(skill, tool)][0] += tool in a["tools_used"]
+            calls[(skill, tool)][1] += tool in b["tools_used"]
+    shifts = sorted(((abs(s - h) / items[skill], skill, tool, s / items[skill], h / items[skill])
+                     for (skill, tool), (s, h) in calls.items()), reverse=True)
     return {
         "items": len(pairs),
         "accuracy_seen": sum(a["correct"] for a, _ in pairs) / len(pairs),

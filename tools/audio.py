@@ -148,6 +148,12 @@ def _load_text_or_path(audio: str | os.PathLike, limit: float) -> Clip:
     return _make_clip(frames, rate, limit, source=str(path))
 
 
+def is_clip_ref(text: str) -> bool:
+    """Whether ``text`` is a clip reference, ``clip:<hex digest>``: it names nothing outside
+    the clip cache."""
+    return text.startswith(CLIP_REF_PREFIX) and bool(_CLIP_ID.fullmatch(text[len(CLIP_REF_PREFIX):]))
+
+
 def _from_bytes(data: bytes, what: str, limit: float) -> Clip:
     """A whole file held in memory, checked like a file on disk before it is decoded."""
     _check_header(data, what, limit)
@@ -200,20 +206,26 @@ def _check_header(source: Path | bytes, what: str, limit: float) -> None:
         info = sf.info(io.BytesIO(source) if isinstance(source, bytes) else str(source))
     except Exception:  # not readable by libsndfile: the full decode path will say why
         return
-    declared = re.search(r"^data\s*:\s*(\d+)\s*\(should be (\d+)\)", info.extra_info, re.MULTILINE)
-    if declared and int(declared[1]) > int(declared[2]):
+    if (data := _wav_data_bytes(info)) and data[0] > data[1]:
         raise TruncatedAudioError(
-            f"cut-short audio ({what}): its header declares {int(declared[1])} bytes of audio but only "
-            f"{int(declared[2])} are there ({info.duration:.2f} s of it); copy or download it again")
+            f"cut-short audio ({what}): its header declares {data[0]} bytes of audio but only "
+            f"{data[1]} are there ({info.duration:.2f} s of it); copy or download it again")
     _check_length(info, limit)
+
+
+def _wav_data_bytes(info: Any) -> tuple[int, int] | None:
+    """A WAV header's declared data size and the bytes actually there (libsndfile notes
+    "(should be N)" when they differ); None for other formats."""
+    found = re.search(r"^data\s*:\s*(\d+)(?:\s*\(should be (\d+)\))?", info.extra_info, re.MULTILINE)
+    return (int(found[1]), int(found[2] or found[1])) if found else None
 
 
 def _check_length(info: Any, limit: float) -> None:
     """Refuse what a header (soundfile's info) declares to be longer than ``limit``: a WAV's
     data size even when only its start is at hand, else the frame count."""
-    declared = re.search(r"^data\s*:\s*(\d+)", info.extra_info, re.MULTILINE)
+    data = _wav_data_bytes(info)
     align = re.search(r"Block Align\s*:\s*(\d+)", info.extra_info)
-    frames = int(declared[1]) / int(align[1]) if declared and align and int(align[1]) else info.frames
+    frames = data[0] / int(align[1]) if data and align and int(align[1]) else info.frames
     if info.samplerate and frames / info.samplerate > limit:
         raise AudioTooLongError(_too_long(frames / info.samplerate, limit))
 
@@ -378,7 +390,7 @@ class ClipStore:
 
     def get(self, ref: str) -> Clip:
         clip_id = ref.removeprefix(CLIP_REF_PREFIX)
-        if not _CLIP_ID.fullmatch(clip_id):  # a hash, never a path out of the cache
+        if not is_clip_ref(ref):  # a hash, never a path out of the cache
             raise UnknownClipError(f"{ref[:80]!r} is not a clip reference (clip:<hex digest>): "
                                    "pass the audio itself (path, bytes, base64 or array)")
         with self._lock:

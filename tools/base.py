@@ -92,18 +92,15 @@ class AudioTool(StructuredTool):
             clip = resolve_clip(audio)
         except Exception as exc:  # bad arguments or unusable audio: one failed piece of evidence
             return self._failure(exc, time.perf_counter() - start)
-        key = cache_key(clip.id, self.name, parsed.model_dump(mode="json"), self.version)
         if not use_cache:
-            return self._compute(clip, parsed, time_budget_s, start, key, store=False)
-        if (cached := self._cached(key)) is not None:
-            return cached
-        with self.result_cache.locked(key):  # a concurrent miss for this key computes it once
-            if (cached := self._cached(key)) is not None:
-                return cached
-            return self._compute(clip, parsed, time_budget_s, start, key, store=True)
+            return self._compute(clip, parsed, time_budget_s, start)
+        key = cache_key(clip.id, self.name, parsed.model_dump(mode="json"), self.version)
+        return self.result_cache.get_or_compute(  # a concurrent miss for this key computes once
+            key, self._from_cache, lambda: self._compute(clip, parsed, time_budget_s, start),
+            lambda out: out.model_dump_json() if out.ok else None)
 
-    def _compute(self, clip: Clip, parsed: ToolArgs, time_budget_s: float | None, start: float,
-                 key: str, *, store: bool) -> Evidence:
+    def _compute(self, clip: Clip, parsed: ToolArgs, time_budget_s: float | None,
+                 start: float) -> Evidence:
         budget = self.time_budget_s if time_budget_s is None else time_budget_s
         try:
             output = self._checked(self._run_with_budget(clip, parsed, budget,
@@ -114,20 +111,12 @@ class AudioTool(StructuredTool):
             output.summary = output.describe()
         except Exception as exc:
             return self._failure(exc, time.perf_counter() - start)
-        if store:
-            self.result_cache.put(key, output.model_dump_json())
         return output
 
-    def _cached(self, key: str) -> ToolOutput | None:
-        """The stored result, or None when there is none or it no longer parses (written by
-        an older build of the tool): then the tool runs again and overwrites it."""
-        if (hit := self.result_cache.get(key)) is None:
-            return None
-        try:
-            output = self._checked(self.output_model.model_validate_json(hit))
-        except (ValidationError, ToolOutputError) as exc:
-            self.result_cache.discard(key, f"{type(exc).__name__}")
-            return None
+    def _from_cache(self, text: str) -> ToolOutput:
+        """A stored result; one that no longer parses (written by an older build of the
+        tool) raises, so the cache drops it and the tool runs again."""
+        output = self._checked(self.output_model.model_validate_json(text))
         return output.model_copy(update={"cached": True, "seconds": 0.0})
 
     def _checked(self, output: Any) -> ToolOutput:

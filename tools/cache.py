@@ -15,7 +15,9 @@ import warnings
 from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, TypeVar
+
+T = TypeVar("T")
 
 
 def cache_dir() -> Path:
@@ -72,6 +74,31 @@ class ResultCache:
         except OSError:
             pass  # an unwritable cache costs recomputation, never a failure
 
+    def get_parsed(self, key: str, parse: Callable[[str], T]) -> T | None:
+        """The entry for ``key`` through ``parse``, or None. An entry ``parse`` rejects (raises:
+        a torn write, a foreign file, an older format) is dropped with a warning."""
+        if (text := self.get(key)) is None:
+            return None
+        try:
+            return parse(text)
+        except Exception as exc:  # noqa: BLE001 - any rejection means "damaged"
+            self.discard(key, type(exc).__name__)
+            return None
+
+    def get_or_compute(self, key: str, parse: Callable[[str], T], compute: Callable[[], T],
+                       dump: Callable[[T], str | None]) -> T:
+        """The parsed entry for ``key``, else ``compute()``, stored as ``dump(value)`` (None:
+        not stored). A concurrent miss for the same key waits and then reads the result."""
+        if (hit := self.get_parsed(key, parse)) is not None:
+            return hit
+        with self.locked(key):
+            if (hit := self.get_parsed(key, parse)) is not None:
+                return hit
+            value = compute()
+            if (text := dump(value)) is not None:
+                self.put(key, text)
+            return value
+
     @contextmanager
     def locked(self, key: str) -> Iterator[None]:
         """Hold ``key`` while computing it: a concurrent miss for the same key, in this process
@@ -119,7 +146,7 @@ class ResultCache:
             self._memory.pop(key, None)
         path = self._path(key)
         warnings.warn(f"{self.name}: dropped the damaged cache entry {path.name} ({why}); "
-                      "recomputing it", stacklevel=3)
+                      "recomputing it", stacklevel=4)
         if self.persist:
             path.unlink(missing_ok=True)
 

@@ -210,18 +210,19 @@ def _verified_digest(path: Path) -> str:
         return known[1]
     records = path.parent / FINGERPRINTS
     try:
-        recorded = json.loads(records.read_text()).get(path.name, {})
+        kept = json.loads(records.read_text())
     except (OSError, ValueError):
-        recorded = {}
+        kept = {}
+    kept = kept if isinstance(kept, dict) else {}
+    recorded = kept.get(path.name, {})
     if tuple(recorded.get("stat", ())) == fingerprint:
         digest = recorded["sha256"]
     else:
         digest = _sha256(path)
+        kept[path.name] = {"stat": list(fingerprint), "sha256": digest}
         try:
-            kept = json.loads(records.read_text()) if records.exists() else {}
-            kept[path.name] = {"stat": list(fingerprint), "sha256": digest}
             records.write_text(json.dumps(kept))
-        except (OSError, ValueError):
+        except OSError:
             pass  # an unwritable folder: hashed again by the next process
     _digests[path] = (fingerprint, digest)
     return digest
