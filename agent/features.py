@@ -76,7 +76,7 @@ class Featurizer:
         """Mean YAMNet class probabilities plus length and level: what kind of audio this is."""
         if (hit := self._audio.get_parsed(clip.id, _audio_vector)) is not None:
             return hit
-        from audiorouter.tools.sounds import patch_scores
+        from audiorouter.tools.tag_sounds import patch_scores
 
         scores = patch_scores(clip.samples).mean(axis=0)
         x = clip.samples.astype(np.float64)

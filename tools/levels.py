@@ -27,7 +27,7 @@ BACKGROUND_PERCENTILE, BACKGROUND_WIDTH_DB, NO_BACKGROUND_DBFS = 5, 3.0, -90.0
 STEADY_SPREAD_DB = 5.0
 # Where the louder frames stand this far above the background, frames within the margin of
 # it are background noise alone, i.e. silence between sounds in a noisy recording
-# (tests/test_loudness.py: sounds at 20 and 30 dB SNR are cut apart, at 10 dB they are not).
+# (tests/test_measure_loudness.py: sounds at 20 and 30 dB SNR are cut apart, at 10 dB they are not).
 FOREGROUND_DB, NOISE_MARGIN_DB = 15.0, 6.0
 # Sounds shorter than this (a click between silences) are not counted.
 MIN_SOUND_S = 0.05

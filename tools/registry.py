@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from .base import AudioTool
 from .errors import UnknownToolError
-from .events import count_events
-from .harmony import analyze_harmony
-from .info import audio_info
-from .loudness import measure_loudness
-from .pitch import analyze_pitch
-from .rhythm import analyze_rhythm
-from .sounds import tag_sounds
-from .speakers import analyze_speakers
-from .speech import detect_speech
+from .count_events import count_events
+from .analyze_harmony import analyze_harmony
+from .audio_info import audio_info
+from .measure_loudness import measure_loudness
+from .analyze_pitch import analyze_pitch
+from .analyze_rhythm import analyze_rhythm
+from .tag_sounds import tag_sounds
+from .analyze_speakers import analyze_speakers
+from .detect_speech import detect_speech
 from .transcribe import transcribe
 
 TOOLS: tuple[AudioTool, ...] = (

@@ -52,7 +52,7 @@ SOUND_LABELS: dict[str, frozenset[str]] = {
 
 def _music_labels() -> frozenset[str]:
     """Every AudioSet music class (Music ... Scary music) except the drum ones."""
-    from audiorouter.tools.sounds import load_yamnet
+    from audiorouter.tools.tag_sounds import load_yamnet
 
     names = load_yamnet()[1]
     return frozenset(names[names.index("Music"):names.index("Scary music") + 1]) - DRUM_LABELS

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from audiorouter.evals import synth
-from audiorouter.tools.loudness import MeasureLoudnessArgs, measure_loudness
+from audiorouter.tools.measure_loudness import MeasureLoudnessArgs, measure_loudness
 
 
 def _sine(level_dbfs: float, seconds: float, freq: float = 1000.0, sr: int = 16000) -> np.ndarray:

@@ -7,7 +7,7 @@ import pytest
 
 from audiorouter.evals import synth
 from audiorouter.evals.tool_bench.speech import conversation, diarization_accuracy
-from audiorouter.tools.speakers import (SpeakerAnalysis, SpeakerSummary, _merge_turns,
+from audiorouter.tools.analyze_speakers import (SpeakerAnalysis, SpeakerSummary, _merge_turns,
                                         analyze_speakers, cluster, estimate_gender,
                                         speech_pieces)
 

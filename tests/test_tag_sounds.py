@@ -11,7 +11,7 @@ import pytest
 from audiorouter.evals import synth
 from audiorouter.tools.audio import load_audio
 from audiorouter.tools.base import ordinal
-from audiorouter.tools.sounds import (TagSoundsArgs, label_segments, log_mel, quantisation,
+from audiorouter.tools.tag_sounds import (TagSoundsArgs, label_segments, log_mel, quantisation,
                                       tag_sounds)
 
 UI_SOUNDS = Path("/usr/share/sounds/freedesktop/stereo")

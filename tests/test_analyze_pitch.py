@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from audiorouter.evals import synth
-from audiorouter.tools.pitch import analyze_pitch, contour_of, note_steps
+from audiorouter.tools.analyze_pitch import analyze_pitch, contour_of, note_steps
 
 SR = 16_000
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from audiorouter.tools.info import audio_info, dbfs
+from audiorouter.tools.audio_info import audio_info, dbfs
 from conftest import sine
 
 

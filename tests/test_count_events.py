@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from audiorouter.evals import synth
-from audiorouter.tools.events import CountEventsArgs, count_events, pick_onsets
+from audiorouter.tools.count_events import CountEventsArgs, count_events, pick_onsets
 
 
 def _count(audio: np.ndarray, **args):

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from audiorouter.evals import synth
-from audiorouter.tools.events import FRAME_S
-from audiorouter.tools.rhythm import analyze_rhythm, periodicity, settle_octave, tempo_of
+from audiorouter.tools.count_events import FRAME_S
+from audiorouter.tools.analyze_rhythm import analyze_rhythm, periodicity, settle_octave, tempo_of
 
 SR = 16_000
 

@@ -9,7 +9,7 @@ from audiorouter.evals import synth
 from audiorouter.evals.tool_bench.speech import (background, lay_over, place, speech_iou,
                                                  speech_mask)
 from audiorouter.tools.base import ToolFailure
-from audiorouter.tools.speech import SpeechActivity, detect_speech
+from audiorouter.tools.detect_speech import SpeechActivity, detect_speech
 from audiorouter.tools.speech_common import TimeSpan
 
 SR = 16_000

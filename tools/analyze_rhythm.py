@@ -32,7 +32,7 @@ from pydantic import Field
 
 from .audio import Clip
 from .base import ToolArgs, ToolOutput, audio_tool
-from .events import FRAME_S, MIN_FLUX_DB, onset_envelope, pick_onsets
+from .count_events import FRAME_S, MIN_FLUX_DB, onset_envelope, pick_onsets
 from .music_common import MAX_ITEMS, essentia_standard, resample_for_essentia
 
 # A beat needs this many onsets and beats to be believed (noise and silence give none).
