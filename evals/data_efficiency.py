@@ -28,7 +28,7 @@ from audiorouter.agent.defaults import default_reasoner
 from audiorouter.agent.policy import LearnedRouter
 from audiorouter.agent.routing import AllToolsRouter, NoToolsRouter
 from audiorouter.tools.registry import tool_versions
-from audiorouter.training.train_router import Args as TrainArgs
+from audiorouter.training.config import Args as TrainArgs
 from audiorouter.training.train_router import main as train
 
 from .datasets import load_items
@@ -75,7 +75,7 @@ def run(config: Config) -> dict:
         run_dir = out / f"train-n{size}-s{seed}"
         if not (run_dir / "router.pt").exists():
             train(replace(config.train_args, dataset=config.train, num_items=size, seed=seed,
-                          run_dir=str(run_dir), reasoner=config.reasoner, dev_items=0))
+                          run_dir=str(run_dir), reasoner=config.reasoner))
         routers[name], trained_on = trained_router(run_dir / "router.pt", size)
         runs[name] = (trained_on, seed)
     reasoner = default_reasoner(config.reasoner)

@@ -44,3 +44,34 @@ def knocks():
 
     audio, onsets = synth.hits(4, rng=np.random.default_rng(3))
     return audio, onsets
+
+
+@pytest.fixture(scope="session")
+def train_bench(tmp_path_factory):
+    """Two real questions to train a router on, and two dev questions to try it on."""
+    from audiorouter.evals.bench import build_benchmark
+
+    out = tmp_path_factory.mktemp("train-bench")
+    return build_benchmark(out, 2, seed=1, splits=("train", "dev"), fractions={"train": 1, "dev": 1},
+                           skills=["event_count", "note_name"], progress=False)
+
+
+@pytest.fixture
+def train_args(train_bench):
+    """Tiny training arguments on `train_bench`: two items, one per batch, two routes each."""
+    from audiorouter.training.config import Args
+
+    def make(run_dir, **kw) -> Args:
+        defaults = dict(dataset=str(train_bench["train"]), num_items=2, reasoner="smollm2-135m-instruct",
+                        epochs=1, group_size=2, items_per_batch=1, update_epochs=2, progress=False)
+        return Args(run_dir=str(run_dir), **{**defaults, **kw})
+
+    return make
+
+
+def progress_rows(run_dir) -> list[dict]:
+    """The rows of a training run's progress.csv."""
+    import csv
+
+    with (run_dir / "progress.csv").open() as f:
+        return list(csv.DictReader(f))

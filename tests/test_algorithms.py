@@ -67,3 +67,19 @@ def test_grpo_learns_which_tool_each_kind_of_question_needs():
     with torch.no_grad():
         calls = torch.sigmoid(policy(contexts)) >= 0.5
     assert torch.equal(calls, torch.eye(kinds, dtype=torch.bool))
+
+
+def test_clipped_updates_move_the_policy_towards_the_rewarded_route():
+    from audiorouter.training.algorithms import clipped_updates
+
+    torch.manual_seed(0)
+    policy = torch.nn.Linear(3, 2)
+    optimizer = torch.optim.Adam(policy.parameters(), lr=0.05)
+    obs = torch.ones(4, 3)
+    actions = torch.tensor([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
+    advantages = torch.tensor([1.0, 1.0, -1.0, -1.0])  # tool 0 helped, tool 1 did not
+    before = torch.sigmoid(policy(obs[:1]))[0].detach()
+    logged = clipped_updates(policy, optimizer, obs, actions, advantages, epochs=4, clip_coef=0.2, ent_coef=0.0)
+    after = torch.sigmoid(policy(obs[:1]))[0].detach()
+    assert after[0] > before[0] and after[1] < before[1]
+    assert set(logged) == {"loss", "entropy", "p_call"} and logged["p_call"] == round(after.mean().item(), 4)

@@ -4,7 +4,7 @@ import pytest
 
 from audiorouter.evals import data_efficiency
 from audiorouter.evals.data_efficiency import Config, summarise
-from audiorouter.training.train_router import Args
+from audiorouter.training.config import Args
 
 
 def _records(correct: list[int], calls: int) -> list[dict]:

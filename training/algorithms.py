@@ -1,5 +1,5 @@
 """The router's policy-gradient pieces: a Bernoulli policy over tools, GRPO and PPO advantages,
-and the clipped surrogate loss both share.
+the clipped surrogate loss both share, and the update steps on one batch.
 
 Episodes are one step long, so an advantage is just a reward minus a baseline: GRPO's
 baseline is the mean reward of the routes sampled for the same item (no critic);
@@ -7,6 +7,8 @@ PPO's is a learned value of the observation.
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 import torch
 import torch.nn as nn
@@ -64,3 +66,27 @@ def clipped_policy_loss(new_log_prob: torch.Tensor, old_log_prob: torch.Tensor,
     unclipped = ratio * advantages
     clipped = torch.clamp(ratio, 1 - clip_coef, 1 + clip_coef) * advantages
     return -torch.min(unclipped, clipped).mean()
+
+
+def clipped_updates(policy: nn.Module, optimizer: torch.optim.Optimizer, obs: torch.Tensor,
+                    actions: torch.Tensor, advantages: torch.Tensor, *, epochs: int, clip_coef: float,
+                    ent_coef: float, value_loss: Callable[[], torch.Tensor] | None = None) -> dict:
+    """``epochs`` steps of the clipped surrogate with an entropy bonus per tool (plus a critic's
+    ``value_loss`` for PPO) on one batch; returns the last loss and entropy and the policy's mean
+    call probability after the steps, for the log."""
+    with torch.no_grad():
+        old_log_prob = log_prob(policy(obs), actions)
+    for _ in range(epochs):
+        logits = policy(obs)
+        loss_pi = clipped_policy_loss(log_prob(logits, actions), old_log_prob, advantages, clip_coef)
+        entropy = tool_distribution(logits).entropy().mean()  # per tool, like the policy loss
+        loss = loss_pi - ent_coef * entropy
+        if value_loss is not None:
+            loss = loss + value_loss()
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_([p for g in optimizer.param_groups for p in g["params"]], 1.0)
+        optimizer.step()
+    with torch.no_grad():
+        p_call = torch.sigmoid(policy(obs)).mean().item()
+    return {"loss": round(loss.item(), 4), "entropy": round(entropy.item(), 4), "p_call": round(p_call, 4)}

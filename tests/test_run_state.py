@@ -1,11 +1,12 @@
-"""Resume state round-trips through safetensors + JSON, and loading it runs no code."""
+"""Resume state round-trips through safetensors + JSON, loading it runs no code, and the
+progress log survives a kill while it is rewritten."""
 
 import pickle
 
 import pytest
 import torch
 
-from audiorouter.training.state import load_state, save_state
+from audiorouter.training.run_state import CsvLog, load_state, save_state
 
 
 def test_a_training_state_round_trips(tmp_path):
@@ -15,7 +16,7 @@ def test_a_training_state_round_trips(tmp_path):
     optimizer.step()
     state = {"batch": 7, "policy": net.state_dict(), "critic": None,
              "optimizer": optimizer.state_dict(), "sampler_rng": torch.Generator().manual_seed(3).get_state(),
-             "args": {"seed": 0, "run_dir": "runs/x", "dev_items": None}, "items": ["a", "b"]}
+             "args": {"seed": 0, "run_dir": "runs/x", "threshold": 0.5}, "items": ["a", "b"]}
     save_state(tmp_path / "state.safetensors", state)
     back = load_state(tmp_path / "state.safetensors")
     assert back["batch"] == 7 and back["args"] == state["args"] and back["items"] == ["a", "b"]
@@ -36,3 +37,27 @@ def test_a_planted_pickle_is_not_loaded(tmp_path):
     with pytest.raises(Exception) as caught:
         load_state(tmp_path / "state.safetensors")
     assert not isinstance(caught.value, SystemExit)
+
+
+def test_a_kill_while_the_log_is_rewritten_loses_no_row(tmp_path, monkeypatch):
+    import csv as csv_module
+
+    log = CsvLog(tmp_path / "progress.csv", keep_below=0)
+    for b in range(3):
+        log.write({"batch": b, "reward": 0.5})
+    before = (tmp_path / "progress.csv").read_text()
+
+    def killed(self, rows):
+        raise KeyboardInterrupt  # as a kill in the middle of the rewrite
+
+    monkeypatch.setattr(csv_module.DictWriter, "writerows", killed)
+    with pytest.raises(KeyboardInterrupt):
+        CsvLog(tmp_path / "progress.csv", keep_below=2)
+    assert (tmp_path / "progress.csv").read_text() == before
+    monkeypatch.undo()
+    CsvLog(tmp_path / "progress.csv", keep_below=2)
+    assert _batches(tmp_path) == [0, 1]
+
+
+def _batches(path) -> list[int]:
+    return [int(line.split(",")[0]) for line in (path / "progress.csv").read_text().splitlines()[1:]]
