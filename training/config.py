@@ -64,6 +64,16 @@ class Args:
     """save the training state every this many batches"""
     progress: bool = True
     """show a progress bar"""
+    ray: str | None = None
+    """play the routes on Ray workers: 'local' (a Ray instance on this machine), 'auto' (the
+    cluster this machine belongs to) or a cluster address; needs `pip install audiorouter[ray]`.
+    The run's routes and router are the same as without it"""
+    ray_workers: int = 2
+    """Ray workers, each holding its own environment (tools and reasoner)"""
+    ray_num_cpus: float = 1.0
+    """CPUs per Ray worker (also its reasoner's threads)"""
+    ray_num_gpus: float = 0.0
+    """GPUs per Ray worker (1 runs one reasoner per GPU)"""
 
 
 # Arguments that fix the batch plan or the network's shape: a run resumed under other values
@@ -91,7 +101,10 @@ def check_args(args: Args) -> None:
                     ("threshold", 0 < args.threshold < 1, "between 0 and 1"),
                     ("save_every", args.save_every >= 1, "at least 1"),
                     ("cost_per_call", args.cost_per_call >= 0, "0 or more"),
-                    ("cost_per_second", args.cost_per_second >= 0, "0 or more")]
+                    ("cost_per_second", args.cost_per_second >= 0, "0 or more"),
+                    ("ray_workers", args.ray_workers >= 1, "at least 1"),
+                    ("ray_num_cpus", args.ray_num_cpus > 0, "positive"),
+                    ("ray_num_gpus", args.ray_num_gpus >= 0, "0 or more")]
                 if not ok]
     if problems:
         raise ArgumentError("; ".join(problems))

@@ -24,7 +24,7 @@ def train(args: Args) -> dict:
     start = run.resume({"policy": policy, "critic": None}, optimizer)
     with run:
         for b in run.batches_from(start):
-            batch = collect(run.env, policy, run.plan[b], args.group_size, run.sampler)
+            batch = collect(run.steps, policy, run.plan[b], args.group_size, run.sampler)
             update = {}
             if batch["n"]:
                 advantages = group_advantages(batch["rewards"], batch["groups"], args.scale_by_std)

@@ -25,7 +25,7 @@ def train(args: Args) -> dict:
     start = run.resume({"policy": policy, "critic": critic}, optimizer)
     with run:
         for b in run.batches_from(start):
-            batch = collect(run.env, policy, run.plan[b], args.group_size, run.sampler)
+            batch = collect(run.steps, policy, run.plan[b], args.group_size, run.sampler)
             update = {}
             if batch["n"]:
                 obs, rewards = batch["obs"], batch["rewards"]

@@ -1,9 +1,11 @@
 """Rollouts: the training file, the environment, the seeded batch plan, and one batch's routes
-sampled from the policy and played through the frozen graph for their rewards."""
+sampled from the policy and played through the frozen graph (here or on Ray workers) for their
+rewards."""
 
 from __future__ import annotations
 
 import sys
+from typing import Protocol
 
 import gymnasium as gym
 import numpy as np
@@ -29,12 +31,6 @@ def ensure_dataset(args: Args) -> str:
     return str(path)
 
 
-def make_env(args: Args, dataset: str, num_items: int | None) -> gym.Env:
-    return gym.make(args.env, dataset=dataset, reasoner=args.reasoner, reward=args.reward,
-                    cost_per_call=args.cost_per_call, cost_per_second=args.cost_per_second,
-                    num_items=num_items)
-
-
 def batches(n_items: int, args: Args) -> list[list[int]]:
     """Every batch of the run, fixed by the seed: each epoch a new shuffle of the items."""
     out = []
@@ -44,43 +40,83 @@ def batches(n_items: int, args: Args) -> list[list[int]]:
     return out
 
 
-def collect(env: gym.Env, policy: torch.nn.Module, indices: list[int], group_size: int,
+class Steps(Protocol):
+    """Where routes are played: here (`LocalSteps`) or on Ray workers (`ray_steps.RaySteps`).
+    ``env`` is this process's environment (the items, spaces and observations)."""
+
+    env: gym.Env
+
+    def observe(self, index: int) -> np.ndarray:
+        """Item ``index``'s observation (raises if the item cannot be read)."""
+
+    def play(self, pairs: list[tuple[int, np.ndarray]]) -> list[tuple[float, dict] | Exception]:
+        """Each (item, action)'s reward and info, in order; a step that raised as its exception."""
+
+    def close(self) -> None:
+        """Let the environments go."""
+
+
+class LocalSteps:
+    """Plays (item, route) pairs one after another in this process's environment."""
+
+    def __init__(self, env: gym.Env):
+        self.env = env
+
+    def close(self) -> None:
+        self.env.close()
+
+    def observe(self, index: int) -> np.ndarray:
+        return self.env.reset(options={"index": index})[0]
+
+    def play(self, pairs: list[tuple[int, np.ndarray]]) -> list[tuple[float, dict] | Exception]:
+        return [self.step(index, action) for index, action in pairs]
+
+    def step(self, index: int, action: np.ndarray) -> tuple[float, dict] | Exception:
+        try:
+            self.env.reset(options={"index": index})
+            _, reward, _, _, info = self.env.step(action)
+            return float(reward), info
+        except Exception as exc:
+            return exc
+
+
+def collect(steps: Steps, policy: torch.nn.Module, indices: list[int], group_size: int,
             sampler: torch.Generator | None = None) -> dict:
-    """Sample ``group_size`` routes per item (from ``sampler``) and play them. A step that raises
-    (an unreadable item, say) is skipped and counted: it costs one sample, never the run."""
+    """Sample ``group_size`` routes per item (from ``sampler``, here, so the routes never depend on
+    where they are played) and play them. A step that raises (an unreadable item, say) is skipped
+    and counted: it costs one sample, never the run."""
     obs, actions, rewards, groups, correct, calls = [], [], [], [], [], []
     failures, answer_errors, last_error = 0, 0, ""
     tool_failures: dict[str, str] = {}  # tool -> its last error: the answer went on without it
+    sampled = []
     for index in indices:
         try:
-            item_obs, _ = env.reset(options={"index": index})
+            x = torch.as_tensor(steps.observe(index))
         except Exception as exc:
             failures += group_size
             last_error = f"item {index}: {type(exc).__name__}: {exc}"
             print(f"skipping {last_error}", file=sys.stderr)
             continue
-        x = torch.as_tensor(item_obs)
         with torch.no_grad():
-            sampled = sample_routes(policy(x), group_size, sampler)
-        for action in sampled:
-            try:
-                env.reset(options={"index": index})
-                _, reward, _, _, info = env.step(action.numpy().astype(np.int8))
-            except Exception as exc:
-                failures += 1
-                last_error = f"item {index}: {type(exc).__name__}: {exc}"
-                print(f"skipping a step of {last_error}", file=sys.stderr)
-                continue
-            if info.get("error"):
-                answer_errors += 1
-                last_error = f"item {index}: {info['error']}"
-            tool_failures.update((e["tool"], e.get("error", "")) for e in info["evidence"] if not e["ok"])
-            obs.append(x)
-            actions.append(action)
-            rewards.append(reward)
-            groups.append(index)
-            correct.append(float(info["correct"]))
-            calls.append(len(info["tools_used"]))
+            sampled += [(index, x, action) for action in sample_routes(policy(x), group_size, sampler)]
+    played = steps.play([(index, action.numpy().astype(np.int8)) for index, _, action in sampled])
+    for (index, x, action), result in zip(sampled, played):
+        if isinstance(result, Exception):
+            failures += 1
+            last_error = f"item {index}: {type(result).__name__}: {result}"
+            print(f"skipping a step of {last_error}", file=sys.stderr)
+            continue
+        reward, info = result
+        if info.get("error"):
+            answer_errors += 1
+            last_error = f"item {index}: {info['error']}"
+        tool_failures.update((e["tool"], e.get("error", "")) for e in info["evidence"] if not e["ok"])
+        obs.append(x)
+        actions.append(action)
+        rewards.append(reward)
+        groups.append(index)
+        correct.append(float(info["correct"]))
+        calls.append(len(info["tools_used"]))
     counts = {"n": len(obs), "failures": failures, "answer_errors": answer_errors, "last_error": last_error,
               "tool_failures": tool_failures}
     if not obs:
@@ -88,3 +124,20 @@ def collect(env: gym.Env, policy: torch.nn.Module, indices: list[int], group_siz
     return {**counts, "obs": torch.stack(obs), "actions": torch.stack(actions),
             "rewards": torch.tensor(rewards, dtype=torch.float32), "groups": torch.tensor(groups),
             "correct": float(np.mean(correct)), "calls": float(np.mean(calls))}
+
+
+def env_kwargs(args: Args, dataset: str) -> dict:
+    """What `gym.make(args.env, ...)` is given, here and on every Ray worker."""
+    return dict(dataset=dataset, reasoner=args.reasoner, reward=args.reward, cost_per_call=args.cost_per_call,
+                cost_per_second=args.cost_per_second, num_items=args.num_items)
+
+
+def make_steps(args: Args, dataset: str) -> Steps:
+    """Where this run plays its routes: in this process, or on Ray workers with ``--ray``."""
+    env = gym.make(args.env, **env_kwargs(args, dataset))
+    if args.ray is None:
+        return LocalSteps(env)
+    from .ray_steps import RaySteps
+
+    return RaySteps(env, args.env, env_kwargs(args, dataset), args.ray, args.ray_workers,
+                    args.ray_num_cpus, args.ray_num_gpus)

@@ -9,7 +9,7 @@ An algorithm's loop reads::
     optimizer = ...
     with run:                                  # Ctrl-C stops at once, never mid-write
         for b in run.batches_from(run.resume({"policy": policy}, optimizer)):
-            batch = collect(run.env, policy, run.plan[b], args.group_size, run.sampler)
+            batch = collect(run.steps, policy, run.plan[b], args.group_size, run.sampler)
             run.record(b, batch, <the update's log entries>)
     return run.finish(policy)
 """
@@ -32,7 +32,7 @@ from audiorouter.tools.registry import tool_versions
 
 from .config import Args, check_args
 from .interrupt import stop_on_interrupt, writing
-from .rollouts import batches, ensure_dataset, make_env
+from .rollouts import batches, ensure_dataset, make_steps
 from .run_state import LOG_FILE, STATE_FILE, CsvLog, check_resumable, load_state, save_state
 
 
@@ -45,7 +45,8 @@ class Run:
         self.dir = Path(args.run_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.dataset = ensure_dataset(args)
-        self.env = make_env(args, self.dataset, args.num_items)
+        self.steps = make_steps(args, self.dataset)
+        self.env = self.steps.env
         self.obs_dim, self.tools = self.env.observation_space.shape[0], self.env.unwrapped.tools
         self.items = [e.id for e in self.env.unwrapped.episodes]
         self.plan = batches(len(self.items), args)
@@ -91,7 +92,7 @@ class Run:
 
     def __enter__(self) -> Run:
         self.guard = self._exit.enter_context(stop_on_interrupt())
-        self.steps, self.t0 = 0, time.perf_counter()
+        self.played, self.t0 = 0, time.perf_counter()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -103,16 +104,16 @@ class Run:
 
     def record(self, b: int, batch: dict, update: dict) -> None:
         """Log batch ``b`` and save the state after it (together, or neither on Ctrl-C)."""
-        if self.steps == 0 and batch["answer_errors"] == batch["n"]:
+        if self.played == 0 and batch["answer_errors"] == batch["n"]:
             # nothing has worked yet: a set-up error (a missing model, say), not one bad item
             raise RuntimeError(f"every step of the first batch failed; the last: {batch['last_error']}")
         for tool, error in batch["tool_failures"].items():
             print(f"batch {b}: {tool} failed ({error}); its answers went on without it", file=sys.stderr)
-        self.steps += batch["n"]
+        self.played += batch["n"]
         row = {"batch": b, "epoch": b // self.per_epoch, "samples": batch["n"],
                "failures": batch["failures"] + batch["answer_errors"],
                "tool_failures": len(batch["tool_failures"]), **update,
-               "steps_per_s": round(self.steps / (time.perf_counter() - self.t0), 3)}
+               "steps_per_s": round(self.played / (time.perf_counter() - self.t0), 3)}
         if batch["n"]:
             row.update(reward=round(batch["rewards"].mean().item(), 4), correct=round(batch["correct"], 4),
                        calls=round(batch["calls"], 3))
@@ -139,7 +140,7 @@ class Run:
         for path in {router, *([Path(args.save_router)] if args.save_router else [])}:
             save_router(path, policy, self.tools, hidden=args.hidden, obs_dim=self.obs_dim,
                         threshold=args.threshold, metadata=metadata)
-        self.env.close()
+        self.steps.close()
         dev = Path(self.dataset).with_name("dev.json")
         print("evaluate it on the dev split beside no tools and all tools:\n  " + shlex.join(
             ["audiorouter", "eval", "--dataset", str(dev), "--routers", "none,all,learned",
