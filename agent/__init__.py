@@ -3,7 +3,7 @@
 from .answer import Answer, Reasoner
 from .graph import build_graph, graph
 from .reasoners import CascadeReasoner, ChatModelReasoner, ReasonerError
-from .routing import AllToolsRouter, FixedRouter, NoToolsRouter, Route, Router, ToolCall
+from .routers.routing import AllToolsRouter, FixedRouter, NoToolsRouter, Route, Router, ToolCall
 
 __all__ = [
     "AllToolsRouter", "Answer", "CascadeReasoner", "ChatModelReasoner", "FixedRouter",

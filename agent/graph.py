@@ -17,9 +17,10 @@ from audiorouter.tools import Evidence, ToolFailure, get_tool, load_audio, resol
 from audiorouter.tools.base import call_with_budget
 
 from .answer import Reasoner, check_answer
-from .defaults import default_reasoner, make_router
+from .defaults import default_reasoner
 from .inputs import check_question
-from .routing import Route, Router
+from .routers.registry import make_router
+from .routers.routing import Route, Router
 from .state import AudioAnswer, AudioQuestion, AudioRouterState
 
 

@@ -25,8 +25,8 @@ from pathlib import Path
 import tyro
 
 from audiorouter.agent.defaults import default_reasoner
-from audiorouter.agent.policy import LearnedRouter
-from audiorouter.agent.routing import AllToolsRouter, NoToolsRouter
+from audiorouter.agent.routers.learned import LearnedRouter
+from audiorouter.agent.routers.routing import AllToolsRouter, NoToolsRouter
 from audiorouter.tools.registry import tool_versions
 from audiorouter.training.train_router import Args as TrainArgs
 from audiorouter.training.train_router import main as train

@@ -33,7 +33,7 @@ def eval_command(
     """Evaluate routers on a dataset: accuracy per task and sub-category with 95% intervals,
     tool calls and time per stage, MMAU-format predictions, a markdown report and plots."""
     from audiorouter.agent.defaults import GGUF_MODELS
-    from audiorouter.agent.policy import checkpoint_path
+    from audiorouter.agent.routers.learned import checkpoint_path
     from audiorouter.agent.reasoners import CascadeReasoner
     from audiorouter.tools.registry import tool_versions
 

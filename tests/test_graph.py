@@ -5,7 +5,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from audiorouter.agent import build_graph
 from audiorouter.agent.answer import Answer
 from audiorouter.agent.graph import evidence_from_dict
-from audiorouter.agent.routing import FixedRouter, NoToolsRouter
+from audiorouter.agent.routers.routing import FixedRouter, NoToolsRouter
 from audiorouter.agent.inputs import QuestionError
 from audiorouter.tools.errors import AudioNotFoundError
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from audiorouter.agent.policy import LearnedRouter, load_router_checkpoint
+from audiorouter.agent.routers.learned import LearnedRouter, load_router_checkpoint
 from audiorouter.tools import load_audio, tool_names
 from audiorouter.training import train_router
 from audiorouter.tools.registry import tool_versions

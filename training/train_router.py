@@ -33,7 +33,7 @@ import tyro
 from tqdm import tqdm
 
 import audiorouter.envs  # noqa: F401  (registers AudioRouter-v0)
-from audiorouter.agent.policy import policy_network, save_router
+from audiorouter.agent.routers.learned import policy_network, save_router
 from audiorouter.envs import default_dataset
 from audiorouter.tools.errors import AudioRouterError
 from audiorouter.tools.registry import tool_versions
