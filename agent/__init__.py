@@ -1,8 +1,9 @@
 """The LangGraph graph: routers, parallel tools and frozen reasoners (imports only `tools`)."""
 
-from .answer import Answer, Reasoner
 from .graph import build_graph, graph
-from .reasoners import CascadeReasoner, ChatModelReasoner, ReasonerError
+from .reasoners.answer import Answer, Reasoner, ReasonerError
+from .reasoners.cascade import CascadeReasoner
+from .reasoners.chat import ChatModelReasoner
 from .routers.routing import AllToolsRouter, FixedRouter, NoToolsRouter, Route, Router, ToolCall
 
 __all__ = [

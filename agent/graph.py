@@ -16,9 +16,9 @@ from langgraph.types import Send
 from audiorouter.tools import Evidence, ToolFailure, get_tool, load_audio, resolve_clip
 from audiorouter.tools.base import call_with_budget
 
-from .answer import Reasoner, check_answer
-from .defaults import default_reasoner
 from .inputs import check_question
+from .reasoners.answer import Reasoner, check_answer
+from .reasoners.registry import make_reasoner
 from .routers.registry import make_router
 from .routers.routing import Route, Router
 from .state import AudioAnswer, AudioQuestion, AudioRouterState
@@ -130,7 +130,7 @@ def build_graph(router: Router | None = None, reasoner: Reasoner | None = None, 
         compile: return a compiled graph (default) or the `StateGraph` builder.
         checkpointer: passed to ``compile``.
     """
-    nodes = _Nodes(router or make_router(), reasoner or default_reasoner(), tools, tool_time_budget_s,
+    nodes = _Nodes(router or make_router(), reasoner or make_reasoner(), tools, tool_time_budget_s,
                    cache_tools, router_time_budget_s, reasoner_time_budget_s)
     builder = StateGraph(AudioRouterState, input_schema=AudioQuestion, output_schema=AudioAnswer)
     builder.add_node("prepare", nodes.prepare)

@@ -10,10 +10,10 @@ import numpy as np
 from gymnasium import spaces
 from gymnasium.error import InvalidAction, ResetNeeded
 
-from audiorouter.agent.answer import Reasoner
-from audiorouter.agent.defaults import default_reasoner
-from audiorouter.agent.routers.features import FEATURE_DIM, Featurizer
 from audiorouter.agent.graph import build_graph
+from audiorouter.agent.reasoners.answer import Reasoner
+from audiorouter.agent.reasoners.registry import make_reasoner
+from audiorouter.agent.routers.features import FEATURE_DIM, Featurizer
 from audiorouter.agent.routers.routing import Route
 from audiorouter.tools import Clip, get_tool, load_audio, resolve_clip, tool_names
 
@@ -124,7 +124,7 @@ class AudioRouterEnv(gym.Env[np.ndarray, np.ndarray]):
         self.cost_per_call, self.cost_per_second = cost_per_call, cost_per_second
         self.action_space = spaces.MultiBinary(len(self.tools))
         self.observation_space = spaces.Box(-np.inf, np.inf, (FEATURE_DIM,), np.float32)
-        self.reasoner = default_reasoner(reasoner) if reasoner is None or isinstance(reasoner, str) else reasoner
+        self.reasoner = make_reasoner(reasoner) if reasoner is None or isinstance(reasoner, str) else reasoner
         self.featurizer = featurizer or Featurizer()
         self._router = _ActionRouter()
         self._graph = build_graph(self._router, self.reasoner, tools=self.tools)

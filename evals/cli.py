@@ -115,9 +115,8 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="print the graph's whole output as JSON"),
 ) -> None:
     """Ask a question about an audio clip: prints the route, each tool's evidence and the answer."""
-    from audiorouter.agent.defaults import GGUF_MODELS
     from audiorouter.agent.graph import build_graph
-    from audiorouter.agent.reasoners import CascadeReasoner
+    from audiorouter.agent.reasoners.registry import make_reasoner
     from audiorouter.agent.routers.registry import make_router
     from audiorouter.tools.examples import EXAMPLE_CHOICES, EXAMPLE_CLIP, EXAMPLE_QUESTION
 
@@ -128,7 +127,7 @@ def ask(
         _fail(ValueError("give a question after the audio"))
     try:
         graph = build_graph(make_router(router, checkpoint=checkpoint),
-                            CascadeReasoner(GGUF_MODELS.get(reasoner, reasoner)) if reasoner else None)
+                            make_reasoner(reasoner))
         final: dict = {"evidence": []}
         _status("routing")
         for update in graph.stream({"audio": audio, "question": question, "choices": choice or None},

@@ -36,7 +36,7 @@ from typing import Iterable, Mapping, Sequence
 
 from tqdm import tqdm
 
-from audiorouter.agent.answer import Answer, Reasoner
+from audiorouter.agent.reasoners.answer import Answer, Reasoner
 from audiorouter.agent.routers.registry import ROUTER_NAMES as REGISTERED_ROUTERS, make_router
 from audiorouter.agent.routers.routing import Route, Router, ToolCall
 from audiorouter.tools import Clip, Evidence, ModelSpec, get_tool, load_audio, run_tools, tool_names

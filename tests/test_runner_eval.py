@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from audiorouter.agent.answer import Answer
+from audiorouter.agent.reasoners.answer import Answer
 from audiorouter.agent.routers.routing import AllToolsRouter, FixedRouter, NoToolsRouter, RandomRouter
 from audiorouter.evals import runner, synth
 from audiorouter.evals.datasets import Item, load_items
 from audiorouter.evals.runner import ORACLE, evaluate, file_identity, make_routers
 from audiorouter.evals.scoring import accuracy, rescore
-from audiorouter.tools import AudioRouterError, ToolOutput, load_audio, tool_names
+from audiorouter.tools import AudioRouterError, ToolOutput, tool_names
 from conftest import sine
 
 PAIR = ["transcribe", "count_events"]  # not among the oracle's fixed candidates

@@ -5,7 +5,7 @@ from langgraph.graph import START, StateGraph
 from langgraph.graph.message import add_messages
 
 from audiorouter.agent import build_graph
-from audiorouter.agent.answer import Answer
+from audiorouter.agent.reasoners.answer import Answer
 from audiorouter.agent.routers.routing import FixedRouter
 from audiorouter.agent.subagent import as_node, as_tool
 from audiorouter.evals import synth
