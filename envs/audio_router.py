@@ -10,7 +10,7 @@ import numpy as np
 from gymnasium import spaces
 from gymnasium.error import InvalidAction, ResetNeeded
 
-from audiorouter.agent.graph import build_graph
+from audiorouter.agent.builder import build_graph
 from audiorouter.agent.reasoners.answer import Reasoner
 from audiorouter.agent.reasoners.registry import make_reasoner
 from audiorouter.agent.routers.features import FEATURE_DIM, Featurizer

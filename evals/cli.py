@@ -115,7 +115,7 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="print the graph's whole output as JSON"),
 ) -> None:
     """Ask a question about an audio clip: prints the route, each tool's evidence and the answer."""
-    from audiorouter.agent.graph import build_graph
+    from audiorouter.agent.builder import build_graph
     from audiorouter.agent.reasoners.registry import make_reasoner
     from audiorouter.agent.routers.registry import make_router
     from audiorouter.tools.examples import EXAMPLE_CHOICES, EXAMPLE_CLIP, EXAMPLE_QUESTION

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audiorouter.agent.graph import build_graph
+from audiorouter.agent.builder import build_graph
 from audiorouter.agent.local_llm import chatml, load_local_llm
 from audiorouter.agent.reasoners.cascade import CascadeReasoner
 from audiorouter.agent.reasoners.prompts import evidence_lines

@@ -4,7 +4,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from audiorouter.agent import build_graph
 from audiorouter.agent.reasoners.answer import Answer
-from audiorouter.agent.graph import evidence_from_dict
+from audiorouter.agent.builder import evidence_from_dict
 from audiorouter.agent.routers.routing import FixedRouter, NoToolsRouter
 from audiorouter.agent.inputs import QuestionError
 from audiorouter.tools.errors import AudioNotFoundError
