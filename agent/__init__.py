@@ -3,7 +3,7 @@
 Routers live in `routers`, reasoners in `reasoners`, each built by name in its registry;
 `builder.build_graph` assembles a graph from the two, `factory.make_graph` the default one.
 Importing this package loads no model: ``from audiorouter.agent import graph`` builds the
-default graph on first access (the agent imports only `audiorouter.tools`).
+default graph on first access. Of this project, the agent imports only `audiorouter.tools`.
 """
 
 from typing import Any

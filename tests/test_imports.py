@@ -39,16 +39,3 @@ def test_importing_the_agent_loads_no_model(module):
     heavy = sorted(name for name in imported if name.split(".")[0] in HEAVY)
     assert heavy == [], f"importing {module} imported {heavy[:5]}"
     assert report == {"opened": [], "graph_built": False, "learned_router_loaded": False}
-
-
-def test_the_default_graph_is_built_on_first_access(monkeypatch):
-    import audiorouter.agent as agent
-    from audiorouter.agent.factory import make_graph
-
-    monkeypatch.setenv("AUDIOROUTER_ROUTER_KIND", "none")
-    make_graph.cache_clear()
-    try:
-        assert agent.graph is agent.graph is make_graph()
-        assert agent.graph.get_graph().nodes.keys() >= {"prepare", "route", "run_tool", "reason"}
-    finally:
-        make_graph.cache_clear()
