@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from audiorouter.tools.errors import AudioRouterError
 
-from .answer import LETTERS
+from .reasoners.answer import LETTERS
 
 MAX_CHOICES = len(LETTERS)
 

@@ -30,6 +30,7 @@ from audiorouter.tools.models import QWEN_CODER_1_5B
 
 
 MAX_CONTINUATIONS = 10  # options a multiple-choice question may have
+END_OF_TURN = "<|im_end|>"  # ChatML's end of a turn: scored after each option
 
 
 class LocalLLMError(AudioRouterError):
@@ -38,7 +39,7 @@ class LocalLLMError(AudioRouterError):
 
 def chatml(messages: Sequence[tuple[str, str]], *, open_assistant: bool = True) -> str:
     """Qwen / SmolLM2 chat format; ends inside the assistant turn so the answer comes next."""
-    text = "".join(f"<|im_start|>{role}\n{content}<|im_end|>\n" for role, content in messages)
+    text = "".join(f"<|im_start|>{role}\n{content}{END_OF_TURN}\n" for role, content in messages)
     return text + ("<|im_start|>assistant\n" if open_assistant else "")
 
 

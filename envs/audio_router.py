@@ -10,11 +10,11 @@ import numpy as np
 from gymnasium import spaces
 from gymnasium.error import InvalidAction, ResetNeeded
 
-from audiorouter.agent.answer import Reasoner
-from audiorouter.agent.defaults import default_reasoner
-from audiorouter.agent.features import FEATURE_DIM, Featurizer
-from audiorouter.agent.graph import build_graph
-from audiorouter.agent.routing import Route
+from audiorouter.agent.builder import build_graph
+from audiorouter.agent.reasoners.answer import Reasoner
+from audiorouter.agent.reasoners.registry import make_reasoner
+from audiorouter.agent.routers.features import FEATURE_DIM, Featurizer
+from audiorouter.agent.routers.routing import Route
 from audiorouter.tools import Clip, get_tool, load_audio, resolve_clip, tool_names
 
 from .episodes import EnvArgumentError, Episode, balanced_subset, load_episodes
@@ -54,7 +54,7 @@ class AudioRouterEnv(gym.Env[np.ndarray, np.ndarray]):
     ## Observation Space
 
     ``Box(-inf, inf, (1293,), float32)``, the learned router's features
-    (`audiorouter.agent.features`): the question and the joined options embedded with
+    (`audiorouter.agent.routers.features`): the question and the joined options embedded with
     all-MiniLM-L6-v2 (384 + 384), YAMNet's mean class probabilities over the clip (521) and
     four signal statistics (log duration, RMS level, peak, channels).
 
@@ -124,7 +124,7 @@ class AudioRouterEnv(gym.Env[np.ndarray, np.ndarray]):
         self.cost_per_call, self.cost_per_second = cost_per_call, cost_per_second
         self.action_space = spaces.MultiBinary(len(self.tools))
         self.observation_space = spaces.Box(-np.inf, np.inf, (FEATURE_DIM,), np.float32)
-        self.reasoner = default_reasoner(reasoner) if reasoner is None or isinstance(reasoner, str) else reasoner
+        self.reasoner = make_reasoner(reasoner) if reasoner is None or isinstance(reasoner, str) else reasoner
         self.featurizer = featurizer or Featurizer()
         self._router = _ActionRouter()
         self._graph = build_graph(self._router, self.reasoner, tools=self.tools)

@@ -115,9 +115,9 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="print the graph's whole output as JSON"),
 ) -> None:
     """Ask a question about an audio clip: prints the route, each tool's evidence and the answer."""
-    from audiorouter.agent.defaults import GGUF_MODELS, make_router
-    from audiorouter.agent.graph import build_graph
-    from audiorouter.agent.reasoners import CascadeReasoner
+    from audiorouter.agent.builder import build_graph
+    from audiorouter.agent.reasoners.registry import make_reasoner
+    from audiorouter.agent.routers.registry import make_router
     from audiorouter.tools.examples import EXAMPLE_CHOICES, EXAMPLE_CLIP, EXAMPLE_QUESTION
 
     if audio is None:
@@ -126,8 +126,8 @@ def ask(
     if not question:
         _fail(ValueError("give a question after the audio"))
     try:
-        graph = build_graph(make_router(router, checkpoint),
-                            CascadeReasoner(GGUF_MODELS.get(reasoner, reasoner)) if reasoner else None)
+        graph = build_graph(make_router(router, checkpoint=checkpoint),
+                            make_reasoner(reasoner))
         final: dict = {"evidence": []}
         _status("routing")
         for update in graph.stream({"audio": audio, "question": question, "choices": choice or None},

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import tyro
 
-from audiorouter.agent.defaults import default_reasoner
-from audiorouter.agent.policy import LearnedRouter
-from audiorouter.agent.routing import AllToolsRouter, NoToolsRouter
+from audiorouter.agent.reasoners.registry import make_reasoner
+from audiorouter.agent.routers.learned import LearnedRouter
+from audiorouter.agent.routers.routing import AllToolsRouter, NoToolsRouter
 from audiorouter.tools.registry import tool_versions
 from audiorouter.training.config import Args as TrainArgs
 from audiorouter.training.train_router import main as train
@@ -78,7 +78,7 @@ def run(config: Config) -> dict:
                           run_dir=str(run_dir), reasoner=config.reasoner))
         routers[name], trained_on = trained_router(run_dir / "router.pt", size)
         runs[name] = (trained_on, seed)
-    reasoner = default_reasoner(config.reasoner)
+    reasoner = make_reasoner(config.reasoner)
     items = load_items(config.test)[:config.test_limit]
     evaluation = evaluate(items, routers, reasoner, out / "eval", oracle=True,
                           setup={"dataset": file_identity(config.test), "tools": tool_versions()},

@@ -32,9 +32,9 @@ def eval_command(
 ) -> None:
     """Evaluate routers on a dataset: accuracy per task and sub-category with 95% intervals,
     tool calls and time per stage, MMAU-format predictions, a markdown report and plots."""
-    from audiorouter.agent.defaults import GGUF_MODELS
-    from audiorouter.agent.policy import checkpoint_path
-    from audiorouter.agent.reasoners import CascadeReasoner
+    from audiorouter.agent.reasoners.cascade import CascadeReasoner
+    from audiorouter.agent.reasoners.registry import GGUF_MODELS
+    from audiorouter.agent.routers.learned import checkpoint_path
     from audiorouter.tools.registry import tool_versions
 
     from .datasets import load_items

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from audiorouter.agent.defaults import GGUF_MODELS
-from audiorouter.agent.reasoners import CascadeReasoner
+from audiorouter.agent.reasoners.cascade import CascadeReasoner
+from audiorouter.agent.reasoners.registry import GGUF_MODELS
 from audiorouter.evals.datasets import load_items, skills_in_turn
 from audiorouter.evals.docs_page import cpu_count, write_block
 from audiorouter.evals.scoring import Accuracy, names_value

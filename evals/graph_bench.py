@@ -17,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from audiorouter.agent.graph import build_graph
+from audiorouter.agent.builder import build_graph
 from audiorouter.agent.local_llm import chatml, load_local_llm
-from audiorouter.agent.prompts import evidence_lines
-from audiorouter.agent.reasoners import CascadeReasoner
-from audiorouter.agent.routing import AllToolsRouter
+from audiorouter.agent.reasoners.cascade import CascadeReasoner
+from audiorouter.agent.reasoners.prompts import evidence_lines
+from audiorouter.agent.routers.routing import AllToolsRouter
 from audiorouter.evals.docs_page import cpu_count, write_block
 from audiorouter.tools import load_audio, run_tools, tool_names
 from audiorouter.tools.models import QWEN_CODER_1_5B

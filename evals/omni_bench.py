@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audiorouter.agent.qwen_omni import (SAMPLE_RATE, QwenOmniReasoner, _default_device, _dtype_name,
+from audiorouter.agent.reasoners.qwen_omni import (SAMPLE_RATE, QwenOmniReasoner, _default_device, _dtype_name,
                                          build_random_qwen_omni)
 from audiorouter.evals.docs_page import write_block
 from audiorouter.tools import ToolOutput, load_audio

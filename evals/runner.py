@@ -34,13 +34,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-import numpy as np
 from tqdm import tqdm
 
-from audiorouter.agent.answer import Answer, Reasoner
-from audiorouter.agent.routing import AllToolsRouter, NoToolsRouter, Route, Router, ToolCall
+from audiorouter.agent.reasoners.answer import Answer, Reasoner
+from audiorouter.agent.routers.registry import ROUTER_NAMES as REGISTERED_ROUTERS, make_router
+from audiorouter.agent.routers.routing import Route, Router, ToolCall
 from audiorouter.tools import Clip, Evidence, ModelSpec, get_tool, load_audio, run_tools, tool_names
-from audiorouter.tools.cache import cache_key
 from audiorouter.tools.errors import AudioRouterError
 
 from .datasets import Item
@@ -52,51 +51,22 @@ ORACLE = "oracle"
 # routes are decided a chunk at a time; a chunk is small so that answers are written from the
 # first minutes of a run on.
 ROUTE_AHEAD = 16
-ROUTER_NAMES = ("none", "all", "random", "llm", "learned", ORACLE)
+ROUTER_NAMES = (*REGISTERED_ROUTERS, ORACLE)
 
 CallKey = tuple[str, str]  # (tool, its parsed arguments as canonical JSON)
 RouteKey = tuple[CallKey, ...]
 
 
-class RandomRouter:
-    """Each tool independently with probability ``p``: at 0.5 this is an untrained policy over
-    the MultiBinary action (half the tools on average). Seeded per item from (seed, clip,
-    question, choices), so an item's route never depends on order, limit or a resume."""
-
-    name = "random"
-
-    def __init__(self, seed: int = 0, p: float = 0.5, tools: Sequence[str] | None = None):
-        self.seed, self.p = seed, p
-        self.tools = list(tools) if tools else tool_names()
-
-    def decide(self, question: str, choices: Sequence[str] | None, clip: Clip) -> Route:
-        item_seed = int(cache_key(clip.id, question, list(choices or [])), 16)
-        draws = np.random.default_rng([self.seed, item_seed]).random(len(self.tools))
-        return Route.of([t for t, u in zip(self.tools, draws) if u < self.p], router=self.name)
-
-
 def make_routers(names: Sequence[str], *, checkpoint: str | None = None, seed: int = 0,
                  llm: ModelSpec | str | None = None) -> dict[str, Router]:
-    """Routers by name; ``oracle`` is no router (it is `evaluate`'s ``oracle`` flag) and is
-    skipped. ``llm`` is the LLM router's GGUF (default: the package default, Qwen 1.5B)."""
+    """Routers by name (`agent.routers.registry`); ``oracle`` is no router (it is `evaluate`'s
+    ``oracle`` flag) and is skipped. ``llm`` is the LLM router's GGUF (default: the package
+    default, Qwen 1.5B)."""
     unknown = sorted(set(names) - set(ROUTER_NAMES))
     if unknown:
         raise AudioRouterError(f"unknown router(s) {unknown}: choose from {', '.join(ROUTER_NAMES)}")
-
-    def llm_router() -> Router:
-        from audiorouter.agent.chat_local import ChatLocalLLM
-        from audiorouter.agent.llm_router import LLMRouter
-
-        return LLMRouter(ChatLocalLLM(model=llm) if llm else None)
-
-    def learned_router() -> Router:
-        from audiorouter.agent.policy import LearnedRouter
-
-        return LearnedRouter(checkpoint)
-
-    factories = {"none": NoToolsRouter, "all": AllToolsRouter, "random": lambda: RandomRouter(seed),
-                 "llm": llm_router, "learned": learned_router}
-    return {name: factories[name]() for name in dict.fromkeys(names) if name != ORACLE}
+    return {name: make_router(name, checkpoint=checkpoint, seed=seed, llm=llm)
+            for name in dict.fromkeys(names) if name != ORACLE}
 
 
 @dataclass

@@ -31,7 +31,7 @@ def sine(freq: float = 440.0, seconds: float = 1.0, sr: int = 16_000, amp: float
 @pytest.fixture(scope="session")
 def small_reasoner():
     """A real local LLM small enough for plumbing tests (SmolLM2-135M through llama.cpp)."""
-    from audiorouter.agent.reasoners import CascadeReasoner
+    from audiorouter.agent.reasoners.cascade import CascadeReasoner
     from audiorouter.tools.models import SMOLLM2_135M
 
     return CascadeReasoner(SMOLLM2_135M)

@@ -1,6 +1,6 @@
 import torch
 
-from audiorouter.agent.policy import policy_network
+from audiorouter.agent.routers.learned import policy_network
 from audiorouter.training.algorithms import (clipped_policy_loss, group_advantages, log_prob,
                                              sample_routes, tool_distribution)
 

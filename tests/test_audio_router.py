@@ -7,7 +7,7 @@ from gymnasium.vector import AutoresetMode
 
 import audiorouter.envs
 from audiorouter.envs.episodes import EnvArgumentError
-from audiorouter.agent.features import FEATURE_DIM
+from audiorouter.agent.routers.features import FEATURE_DIM
 from audiorouter.tools import tool_names
 
 pytestmark = pytest.mark.slow

@@ -112,8 +112,8 @@ def test_runs_are_every_size_per_seed_or_the_pairs_given():
 
 
 def test_a_router_says_what_it_was_really_trained_on(tmp_path, capsys):
-    from audiorouter.agent.features import FEATURE_DIM
-    from audiorouter.agent.policy import policy_network, save_router
+    from audiorouter.agent.routers.features import FEATURE_DIM
+    from audiorouter.agent.routers.learned import policy_network, save_router
     from audiorouter.evals.data_efficiency import trained_router
     from audiorouter.tools import tool_names
     from audiorouter.tools.registry import tool_versions

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from audiorouter.agent.features import FEATURE_DIM, TEXT_DIM, Featurizer
+from audiorouter.agent.routers.features import FEATURE_DIM, TEXT_DIM, Featurizer
 from audiorouter.evals import synth
 from audiorouter.tools import load_audio
 

@@ -3,7 +3,7 @@ import json
 import pytest
 import torch
 
-from audiorouter.agent.policy import LearnedRouter, load_router_checkpoint
+from audiorouter.agent.routers.learned import LearnedRouter, load_router_checkpoint
 from audiorouter.tools import load_audio, tool_names
 from audiorouter.tools.registry import tool_versions
 from audiorouter.training import grpo, train_router

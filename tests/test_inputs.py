@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from audiorouter.agent import build_graph
-from audiorouter.agent.answer import Answer
+from audiorouter.agent.reasoners.answer import Answer
 from audiorouter.agent.inputs import MAX_CHOICES, QuestionError, check_question
-from audiorouter.agent.routing import NoToolsRouter, Route
+from audiorouter.agent.routers.routing import NoToolsRouter, Route
 from audiorouter.tools.errors import AudioRouterError, UnsupportedAudioFormatError
 
 AUDIO = (np.sin(np.arange(8000) / 5).astype(np.float32) * 0.3, 16_000)

@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audiorouter.agent import qwen_omni
-from audiorouter.agent.qwen_omni import QwenOmniReasoner, ReasonerError, build_random_qwen_omni
+from audiorouter.agent.reasoners import qwen_omni
+from audiorouter.agent.reasoners.answer import ReasonerError
+from audiorouter.agent.reasoners.qwen_omni import QwenOmniReasoner, build_random_qwen_omni
 from audiorouter.tools import Clip, ModelNotFoundError, load_audio
 from audiorouter.tools.base import ToolFailure, ToolOutput
 

@@ -1,6 +1,7 @@
+import numpy as np
 import pytest
 
-from audiorouter.agent.routing import AllToolsRouter, FixedRouter, NoToolsRouter, Route
+from audiorouter.agent.routers.routing import AllToolsRouter, FixedRouter, NoToolsRouter, RandomRouter, Route
 from audiorouter.tools import load_audio, tool_names
 from audiorouter.tools.errors import UnknownToolError
 from conftest import sine
@@ -28,3 +29,12 @@ def test_fixed_router_returns_independent_copies(clip):
 def test_routes_refuse_unknown_tools():
     with pytest.raises(UnknownToolError):
         Route.of(["count_sheep"])
+
+
+def test_random_router_is_seeded_per_item():
+    clips = [load_audio((sine(100 + 10 * i, 0.2), 16_000)) for i in range(40)]
+    router = RandomRouter(seed=7)
+    first = [router.decide("q", ["a", "b"], c).tools for c in clips]
+    assert [router.decide("q", ["a", "b"], c).tools for c in reversed(clips)] == first[::-1]
+    assert [RandomRouter(seed=8).decide("q", ["a", "b"], c).tools for c in clips] != first
+    assert 3.5 < np.mean([len(t) for t in first]) < 6.5  # each of 10 tools with p = 0.5

@@ -5,8 +5,8 @@ from langgraph.graph import START, StateGraph
 from langgraph.graph.message import add_messages
 
 from audiorouter.agent import build_graph
-from audiorouter.agent.answer import Answer
-from audiorouter.agent.routing import FixedRouter
+from audiorouter.agent.reasoners.answer import Answer
+from audiorouter.agent.routers.routing import FixedRouter
 from audiorouter.agent.subagent import as_node, as_tool
 from audiorouter.evals import synth
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from audiorouter.agent.policy import policy_network
+from audiorouter.agent.routers.learned import policy_network
 
 from .algorithms import clipped_updates, group_advantages
 from .config import Args

@@ -27,7 +27,7 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
-from audiorouter.agent.policy import save_router
+from audiorouter.agent.routers.learned import save_router
 from audiorouter.tools.registry import tool_versions
 
 from .config import Args, check_args

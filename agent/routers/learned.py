@@ -21,7 +21,7 @@ from .features import FEATURES_VERSION, Featurizer
 from .routing import Route, ToolCall
 
 CHECKPOINT_FORMAT = "audiorouter-router/1"
-DEFAULT_CHECKPOINT = Path(__file__).parent / "checkpoints" / "router.pt"
+DEFAULT_CHECKPOINT = Path(__file__).parents[1] / "checkpoints" / "router.pt"
 
 
 class RouterCheckpointError(AudioRouterError):

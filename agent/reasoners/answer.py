@@ -1,10 +1,11 @@
-"""What a reasoner returns, and the interface every reasoner implements."""
+"""What a reasoner returns, the interface every reasoner implements, and the checks on both."""
 
 from __future__ import annotations
 
 import math
 from typing import Any, Protocol, Sequence, runtime_checkable
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from audiorouter.tools import Clip, Evidence
@@ -39,6 +40,22 @@ class Reasoner(Protocol):
     def answer(self, clip: Clip, question: str, choices: Sequence[str] | None,
                evidence: Sequence[Evidence]) -> Answer:
         ...
+
+
+class ReasonerError(AudioRouterError):
+    """A reasoner could not produce an answer (the graph degrades it to an empty answer)."""
+
+
+def check_choices(choices: Sequence[str] | None) -> None:
+    """Refuse a question a reasoner cannot score: multiple choice needs 2 to 10 options."""
+    if choices is not None and not 2 <= len(choices) <= len(LETTERS):
+        raise ReasonerError(f"multiple choice needs 2 to {len(LETTERS)} options, got {len(choices)}")
+
+
+def softmax(scores: Sequence[float]) -> np.ndarray:
+    z = np.asarray(scores, dtype=np.float64)
+    p = np.exp(z - z.max())
+    return p / p.sum()
 
 
 class AnswerError(AudioRouterError):

@@ -1,8 +1,8 @@
 """The AudioRouter graph: prepare -> route -> one parallel task per tool call -> reason.
 
-`build_graph` returns it compiled (or, with ``compile=False``, as a `StateGraph` the caller
-compiles with its own checkpointer or embeds). `graph` is the default, named in
-``langgraph.json``: nothing is loaded until the first question.
+`build_graph` assembles it from the router and reasoner it is given and returns it compiled
+(or, with ``compile=False``, as a `StateGraph` the caller compiles with its own checkpointer or
+embeds). The default graph is `factory.make_graph`'s, named in ``langgraph.json``.
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from langgraph.types import Send
 from audiorouter.tools import Evidence, ToolFailure, get_tool, load_audio, resolve_clip
 from audiorouter.tools.base import call_with_budget
 
-from .answer import Reasoner, check_answer
-from .defaults import default_reasoner, make_router
 from .inputs import check_question
-from .routing import Route, Router
+from .reasoners.answer import Reasoner, check_answer
+from .routers.routing import Route, Router
 from .state import AudioAnswer, AudioQuestion, AudioRouterState
 
 
@@ -109,7 +108,7 @@ class _Nodes:
         return {**update, "evidence": [], "timings": timings}
 
 
-def build_graph(router: Router | None = None, reasoner: Reasoner | None = None, *,
+def build_graph(router: Router, reasoner: Reasoner, *,
                 tools: Sequence[str] | None = None, tool_time_budget_s: float | None = None,
                 cache_tools: bool = True, router_time_budget_s: float = 120.0,
                 reasoner_time_budget_s: float = 600.0, compile: bool = True,
@@ -117,9 +116,8 @@ def build_graph(router: Router | None = None, reasoner: Reasoner | None = None, 
     """The AudioRouter graph.
 
     Args:
-        router: decides the tool calls (default: `defaults.make_router()`, the shipped learned
-            router when present, else every tool).
-        reasoner: answers from audio, question and evidence (default: the local cascade LLM).
+        router: decides the tool calls (`routers.make_router` builds one by name).
+        reasoner: answers from audio, question and evidence (`reasoners.make_reasoner`).
         tools: restrict which tools may run, whatever the router asks.
         tool_time_budget_s: override every tool's time budget.
         cache_tools: reuse tool results for the same clip and arguments (default on).
@@ -129,8 +127,8 @@ def build_graph(router: Router | None = None, reasoner: Reasoner | None = None, 
         compile: return a compiled graph (default) or the `StateGraph` builder.
         checkpointer: passed to ``compile``.
     """
-    nodes = _Nodes(router or make_router(), reasoner or default_reasoner(), tools, tool_time_budget_s,
-                   cache_tools, router_time_budget_s, reasoner_time_budget_s)
+    nodes = _Nodes(router, reasoner, tools, tool_time_budget_s, cache_tools, router_time_budget_s,
+                   reasoner_time_budget_s)
     builder = StateGraph(AudioRouterState, input_schema=AudioQuestion, output_schema=AudioAnswer)
     builder.add_node("prepare", nodes.prepare)
     builder.add_node("route", nodes.route)
@@ -145,5 +143,3 @@ def build_graph(router: Router | None = None, reasoner: Reasoner | None = None, 
         return builder
     return builder.compile(checkpointer=checkpointer, name=name)
 
-
-graph = build_graph()

@@ -29,9 +29,9 @@ import numpy as np
 
 from audiorouter.tools import Clip, Evidence, ModelSpec, resolve_model
 
-from .answer import Answer
-from .prompts import evidence_lines, item_turn
-from .reasoners import END_OF_TURN, HEARING_SYSTEM, ReasonerError, check_choices, softmax
+from ..local_llm import END_OF_TURN
+from .answer import Answer, ReasonerError, check_choices, softmax
+from .prompts import HEARING_SYSTEM, evidence_lines, item_turn
 
 DEFAULT_MODEL = "Qwen/Qwen2.5-Omni-7B"
 SAMPLE_RATE = 16_000

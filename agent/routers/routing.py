@@ -1,12 +1,18 @@
-"""Routes and the simple routers: which tools to call for a question, with which arguments."""
+"""Routes and the simple routers: which tools to call for a question, with which arguments.
+
+The simple routers need no model: the baselines every learned route is measured against
+(none, all, random) and a fixed set of tools.
+"""
 
 from __future__ import annotations
 
 from typing import Mapping, Protocol, Sequence, runtime_checkable
 
+import numpy as np
 from pydantic import BaseModel, Field
 
-from audiorouter.tools import Clip, get_tool, get_tools
+from audiorouter.tools import Clip, get_tool, get_tools, tool_names
+from audiorouter.tools.cache import cache_key
 
 
 class ToolCall(BaseModel):
@@ -68,3 +74,20 @@ class AllToolsRouter(FixedRouter):
 
     def __init__(self, tools: Sequence[str] | None = None):
         super().__init__([t.name for t in get_tools(list(tools) if tools else None)], name="all")
+
+
+class RandomRouter:
+    """Each tool independently with probability ``p``: at 0.5 this is an untrained policy over
+    the MultiBinary action (half the tools on average). Seeded per item from (seed, clip,
+    question, choices), so an item's route never depends on order, limit or a resume."""
+
+    name = "random"
+
+    def __init__(self, seed: int = 0, p: float = 0.5, tools: Sequence[str] | None = None):
+        self.seed, self.p = seed, p
+        self.tools = list(tools) if tools else tool_names()
+
+    def decide(self, question: str, choices: Sequence[str] | None, clip: Clip) -> Route:
+        item_seed = int(cache_key(clip.id, question, list(choices or [])), 16)
+        draws = np.random.default_rng([self.seed, item_seed]).random(len(self.tools))
+        return Route.of([t for t, u in zip(self.tools, draws) if u < self.p], router=self.name)

@@ -9,7 +9,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from audiorouter.tools import Clip, get_tools
 from audiorouter.tools.errors import AudioRouterError
 
-from .answer import LETTERS
+from ..reasoners.answer import LETTERS
 from .routing import Route, ToolCall
 
 ROUTER_SYSTEM = ("You choose which audio analysis tools to run before another model answers a "
@@ -30,7 +30,7 @@ class LLMRouter:
     @property
     def chat_model(self) -> Any:
         if self._chat_model is None:
-            from .chat_local import ChatLocalLLM
+            from ..chat_local import ChatLocalLLM
 
             self._chat_model = ChatLocalLLM()
         return self._chat_model

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 import torch
 
-from audiorouter.agent.features import FEATURE_DIM
-from audiorouter.agent.policy import (
+from audiorouter.agent.routers.features import FEATURE_DIM
+from audiorouter.agent.routers.learned import (
     LearnedRouter,
     RouterCheckpointError,
     load_router_checkpoint,
@@ -63,17 +63,3 @@ def test_foreign_or_stale_checkpoints_are_refused(tmp_path, checkpoint):
     (tmp_path / "garbage.pt").write_bytes(b"not a checkpoint")
     with pytest.raises(RouterCheckpointError, match="not a readable"):
         load_router_checkpoint(tmp_path / "garbage.pt")
-
-
-def test_the_shipped_router_is_the_graphs_default(monkeypatch):
-    from audiorouter.agent.defaults import make_router
-    from audiorouter.agent.policy import DEFAULT_CHECKPOINT, LearnedRouter
-
-    monkeypatch.delenv("AUDIOROUTER_ROUTER_KIND", raising=False)
-    monkeypatch.delenv("AUDIOROUTER_ROUTER", raising=False)
-    shipped = load_router_checkpoint(DEFAULT_CHECKPOINT)
-    assert shipped.tool_names == tool_names() and shipped.obs_dim == FEATURE_DIM
-    assert shipped.metadata["algorithm"] == "grpo" and shipped.metadata["num_items"] <= 128
-    assert "qwen2.5-coder-1.5b" in shipped.metadata["reasoner"]
-    router = make_router()
-    assert isinstance(router, LearnedRouter) and router.checkpoint.metadata == shipped.metadata

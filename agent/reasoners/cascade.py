@@ -1,47 +1,25 @@
-"""Frozen reasoners: a local text LLM over the tool evidence (the offline default), and any
-LangChain chat model (e.g. an OpenAI-compatible server running an audio model).
-Qwen2.5-Omni, the paper's reasoner, lives in `qwen_omni.py`."""
+"""The cascade reasoner: a local GGUF text model answering from the tool evidence alone (the
+offline default)."""
 
 from __future__ import annotations
 
-import base64
-import io
 import json
-import re
 import time
 from typing import Any, Callable, Literal, Sequence
 
 import numpy as np
-import soundfile as sf
 
 from audiorouter.tools import Clip, Evidence, ModelSpec
 from audiorouter.tools.cache import ResultCache, cache_key
-from audiorouter.tools.errors import AudioRouterError
 from audiorouter.tools.models import QWEN_CODER_1_5B
 
-from .answer import LETTERS, Answer
-from .local_llm import chatml, load_local_llm
-from .prompts import SYSTEM, WORKED_EXAMPLES, WorkedExample, chat_turns, evidence_lines, item_turn
+from ..local_llm import END_OF_TURN, chatml, load_local_llm
+from .answer import LETTERS, Answer, check_choices, softmax
+from .prompts import WORKED_EXAMPLES, WorkedExample, chat_turns, evidence_lines, lettered_options
 
 Scoring = Literal["options", "letters"]
 Calibration = Literal["none", "no_evidence"]
-END_OF_TURN = "<|im_end|>"
 CACHE_VERSION = "2"  # bumped when the same prompt would score differently (v2: anchored prefixes)
-
-
-class ReasonerError(AudioRouterError):
-    """A reasoner could not produce an answer (the graph degrades it to an empty answer)."""
-
-
-def check_choices(choices: Sequence[str] | None) -> None:
-    if choices is not None and not 2 <= len(choices) <= len(LETTERS):
-        raise ReasonerError(f"multiple choice needs 2 to {len(LETTERS)} options, got {len(choices)}")
-
-
-def softmax(scores: Sequence[float]) -> np.ndarray:
-    z = np.asarray(scores, dtype=np.float64)
-    p = np.exp(z - z.max())
-    return p / p.sum()
 
 
 class CascadeReasoner:
@@ -165,105 +143,3 @@ def _json_object(text: str) -> dict:
     if not isinstance(value, dict):
         raise ValueError("not a JSON object")
     return value
-
-
-def lettered_options(choices: Sequence[str], order: Sequence[int] | None = None) -> str:
-    order = list(range(len(choices))) if order is None else list(order)
-    return "\n".join(f"{LETTERS[pos]}. {choices[i]}" for pos, i in enumerate(order))
-
-
-def lettered_prompt(seconds: float, evidence: Sequence[Evidence], question: str,
-                    choices: Sequence[str] | None) -> str:
-    """The item turn with the options listed by letter: for models read through their reply."""
-    text = item_turn(seconds, evidence_lines(evidence), question)
-    if choices:
-        return text + "\nOptions:\n" + lettered_options(choices) + "\nAnswer with the letter of the best option."
-    return text + "\nAnswer in a few words."
-
-
-def wav_base64(clip: Clip) -> str:
-    buffer = io.BytesIO()
-    sf.write(buffer, clip.samples, clip.sample_rate, format="WAV", subtype="PCM_16")
-    return base64.b64encode(buffer.getvalue()).decode()
-
-
-HEARING_SYSTEM = ("You answer questions about the audio recording you are given. Tool "
-                  "measurements of the same recording are included when available; trust them "
-                  "over your impression for counts, pitches, tempi and other details.")
-_LETTER = re.compile(r"^\W*([A-J])\b")
-
-
-class ChatModelReasoner:
-    """Any LangChain chat model: the audio as a content block, the evidence as text.
-
-    ``audio_format``: ``"openai"`` sends ``input_audio`` blocks (OpenAI-compatible servers such
-    as vLLM serving Qwen2-Audio / Qwen2.5-Omni), ``"standard"`` LangChain's own audio block,
-    ``None`` no audio (a text model answering from the evidence alone).
-    When the response carries token log-probabilities (``logprobs=True`` on OpenAI-compatible
-    models) the option probabilities are read from them.
-    """
-
-    def __init__(self, chat_model: Any, *, audio_format: Literal["openai", "standard"] | None = "openai",
-                 name: str | None = None):
-        self.chat_model = chat_model
-        self.audio_format = audio_format
-        self.name = name or f"chat:{type(chat_model).__name__}"
-
-    def messages(self, clip: Clip, question: str, choices: Sequence[str] | None,
-                 evidence: Sequence[Evidence]) -> list:
-        from langchain_core.messages import HumanMessage, SystemMessage
-
-        text = lettered_prompt(clip.duration, evidence, question, choices)
-        content: list[dict] = [{"type": "text", "text": text}]
-        if self.audio_format == "openai":
-            content.insert(0, {"type": "input_audio", "input_audio": {"data": wav_base64(clip), "format": "wav"}})
-        elif self.audio_format == "standard":
-            content.insert(0, {"type": "audio", "base64": wav_base64(clip), "mime_type": "audio/wav"})
-        return [SystemMessage(HEARING_SYSTEM if self.audio_format else SYSTEM), HumanMessage(content=content)]
-
-    def answer(self, clip: Clip, question: str, choices: Sequence[str] | None,
-               evidence: Sequence[Evidence]) -> Answer:
-        check_choices(choices)
-        start = time.perf_counter()
-        reply = self.chat_model.invoke(self.messages(clip, question, choices, evidence))
-        text = reply.text if isinstance(reply.text, str) else str(reply.content)
-        seconds = round(time.perf_counter() - start, 3)
-        usage = getattr(reply, "usage_metadata", None) or {}
-        if not choices:
-            return Answer(text=text.strip(), seconds=seconds, prompt_tokens=usage.get("input_tokens"))
-        probs = _logprob_letters(reply, len(choices))
-        match = _LETTER.match(text)
-        if probs is not None:
-            choice = int(np.argmax(probs))
-        elif match and LETTERS.index(match.group(1)) < len(choices):
-            choice = LETTERS.index(match.group(1))
-        else:
-            choice = _option_named(text, choices)
-        if choice is None:
-            return Answer(text=text.strip(), seconds=seconds, error=f"no option found in reply {text[:80]!r}")
-        return Answer(text=choices[choice], choice=choice, seconds=seconds,
-                      probabilities=None if probs is None else [round(float(p), 5) for p in probs],
-                      prompt_tokens=usage.get("input_tokens"))
-
-
-def _logprob_letters(reply: Any, n: int) -> np.ndarray | None:
-    """Option probabilities from the first generated token's top log-probabilities, if sent."""
-    try:
-        top = reply.response_metadata["logprobs"]["content"][0]["top_logprobs"]
-    except (KeyError, IndexError, TypeError):
-        return None
-    scores = np.full(n, -np.inf)
-    for entry in top:
-        letter = entry["token"].strip()
-        if len(letter) == 1 and letter in LETTERS[:n]:
-            scores[LETTERS.index(letter)] = max(scores[LETTERS.index(letter)], entry["logprob"])
-    if not np.isfinite(scores).any():
-        return None
-    p = np.exp(scores - scores[np.isfinite(scores)].max())
-    return p / p.sum()
-
-
-def _option_named(text: str, choices: Sequence[str]) -> int | None:
-    lowered = text.lower()
-    hits = [i for i, c in enumerate(choices) if c.lower() in lowered]
-    return hits[0] if len(hits) == 1 else None

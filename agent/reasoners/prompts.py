@@ -11,7 +11,7 @@ with it, in the words of the question. They are written by hand (never taken fro
 benchmark's dev or test items), cover reading in general (copying a value, matching a rounded
 number, naming the ordinal a tool names, mapping a tag to a plain description) and hold no
 rules for particular question types. The options are not listed in the prompt: each option's
-text is scored as the answer (see `reasoners`), so the probability of an option does not
+text is scored as the answer (see `cascade`), so the probability of an option does not
 depend on where it stands or which other options are offered.
 """
 
@@ -22,10 +22,16 @@ from typing import Sequence
 
 from audiorouter.tools import Evidence
 
+from .answer import LETTERS
+
 SYSTEM = ("You answer questions about an audio clip from what audio tools measured in it; you "
           "cannot hear it yourself. Find the measurement that answers the question and reply "
           "with that fact in a few words, in the question's own terms. Measurements are more "
           "reliable than guesses.")
+
+HEARING_SYSTEM = ("You answer questions about the audio recording you are given. Tool "
+                  "measurements of the same recording are included when available; trust them "
+                  "over your impression for counts, pitches, tempi and other details.")
 
 
 @dataclass(frozen=True)
@@ -92,3 +98,17 @@ def chat_turns(seconds: float, evidence: Sequence[str], question: str,
     for ex in examples:
         turns += [("user", item_turn(ex.seconds, ex.evidence, ex.question)), ("assistant", ex.answer)]
     return turns + [("user", item_turn(seconds, evidence, question))]
+
+
+def lettered_options(choices: Sequence[str], order: Sequence[int] | None = None) -> str:
+    order = list(range(len(choices))) if order is None else list(order)
+    return "\n".join(f"{LETTERS[pos]}. {choices[i]}" for pos, i in enumerate(order))
+
+
+def lettered_prompt(seconds: float, evidence: Sequence[Evidence], question: str,
+                    choices: Sequence[str] | None) -> str:
+    """The item turn with the options listed by letter: for models read through their reply."""
+    text = item_turn(seconds, evidence_lines(evidence), question)
+    if choices:
+        return text + "\nOptions:\n" + lettered_options(choices) + "\nAnswer with the letter of the best option."
+    return text + "\nAnswer in a few words."

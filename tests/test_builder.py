@@ -3,9 +3,9 @@ import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
 from audiorouter.agent import build_graph
-from audiorouter.agent.answer import Answer
-from audiorouter.agent.graph import evidence_from_dict
-from audiorouter.agent.routing import FixedRouter, NoToolsRouter
+from audiorouter.agent.reasoners.answer import Answer
+from audiorouter.agent.builder import evidence_from_dict
+from audiorouter.agent.routers.routing import FixedRouter, NoToolsRouter
 from audiorouter.agent.inputs import QuestionError
 from audiorouter.tools.errors import AudioNotFoundError
 
@@ -168,7 +168,7 @@ def test_fifty_concurrent_questions_get_the_sequential_answers(audio, tmp_path, 
     equals the one the same question gets alone, and each tool result is computed once."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from audiorouter.agent.reasoners import CascadeReasoner
+    from audiorouter.agent.reasoners.cascade import CascadeReasoner
     from audiorouter.tools.models import SMOLLM2_135M
 
     monkeypatch.setenv("AUDIOROUTER_CACHE", str(tmp_path))

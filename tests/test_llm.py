@@ -2,7 +2,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
 from langchain_core.messages import AIMessage
 
-from audiorouter.agent.llm_router import LLMRouter
+from audiorouter.agent.routers.llm import LLMRouter
 from audiorouter.tools import load_audio
 from conftest import sine
 
