@@ -27,11 +27,11 @@ import tyro
 from audiorouter.agent.defaults import default_reasoner
 from audiorouter.agent.policy import LearnedRouter
 from audiorouter.agent.routing import AllToolsRouter, NoToolsRouter
+from audiorouter.data.items import load_items
 from audiorouter.tools.registry import tool_versions
 from audiorouter.training.train_router import Args as TrainArgs
 from audiorouter.training.train_router import main as train
 
-from .datasets import load_items
 from .docs_page import write_block
 from .report import pyplot, tool_calls
 from .runner import ORACLE, evaluate, file_identity

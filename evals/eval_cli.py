@@ -35,9 +35,9 @@ def eval_command(
     from audiorouter.agent.defaults import GGUF_MODELS
     from audiorouter.agent.policy import checkpoint_path
     from audiorouter.agent.reasoners import CascadeReasoner
+    from audiorouter.data.items import load_items
     from audiorouter.tools.registry import tool_versions
 
-    from .datasets import load_items
     from .report import write_report
     from .runner import ORACLE, evaluate, file_identity, make_routers
     from .scoring import accuracy

@@ -39,12 +39,11 @@ from tqdm import tqdm
 
 from audiorouter.agent.answer import Answer, Reasoner
 from audiorouter.agent.routing import AllToolsRouter, NoToolsRouter, Route, Router, ToolCall
+from audiorouter.data.items import Item
+from audiorouter.data.mmau import is_correct
 from audiorouter.tools import Clip, Evidence, ModelSpec, get_tool, load_audio, run_tools, tool_names
 from audiorouter.tools.cache import cache_key
 from audiorouter.tools.errors import AudioRouterError
-
-from .datasets import Item
-from .scoring import is_correct
 
 ORACLE = "oracle"
 # Items routed before they are answered. An LLM router and a local reasoner share one model

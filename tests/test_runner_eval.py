@@ -9,7 +9,7 @@ import soundfile as sf
 from audiorouter.agent.answer import Answer
 from audiorouter.agent.routing import AllToolsRouter, FixedRouter, NoToolsRouter
 from audiorouter.evals import runner, synth
-from audiorouter.evals.datasets import Item, load_items
+from audiorouter.data.items import Item, load_items
 from audiorouter.evals.runner import ORACLE, RandomRouter, evaluate, file_identity, make_routers
 from audiorouter.evals.scoring import accuracy, rescore
 from audiorouter.tools import AudioRouterError, ToolOutput, load_audio, tool_names

@@ -94,7 +94,7 @@ def test_an_interrupted_run_resumes_where_its_state_was_saved(bench, tmp_path, m
 def test_a_run_does_not_resume_on_a_rewritten_training_file(bench, tmp_path, monkeypatch):
     """The batches index the items: a file whose items changed, or only their order, would
     train the rest of the run on other batches than it began with."""
-    from audiorouter.evals.datasets import load_items, write_items
+    from audiorouter.data.items import load_items, write_items
 
     items = load_items(bench["train"])
     dataset = write_items(items, tmp_path / "data" / "train.json")

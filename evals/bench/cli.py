@@ -51,7 +51,7 @@ def select(
 ) -> None:
     """Reorder (and cut) a dataset so that it takes the skills in turn: any prefix of the new
     file covers every skill evenly (`--per-skill 3` on the test split: 48 items)."""
-    from ..datasets import DatasetError, load_items, skills_in_turn, write_items
+    from audiorouter.data.items import DatasetError, load_items, skills_in_turn, write_items
 
     try:
         items = skills_in_turn(load_items(dataset), per_skill or None)
@@ -69,7 +69,7 @@ def reword(
 ) -> None:
     """Ask every item again in wordings no split uses (same audio and options): how a router
     does on questions worded as it never saw them in training."""
-    from ..datasets import DatasetError, load_items, write_items
+    from audiorouter.data.items import DatasetError, load_items, write_items
     from .wordings import held_out_question, wording_rng
 
     try:
