@@ -40,7 +40,7 @@ def small_reasoner():
 @pytest.fixture(scope="session")
 def knocks():
     """Four real drum hits at known times."""
-    from audiorouter.evals import synth
+    from audiorouter.data import synth
 
     audio, onsets = synth.hits(4, rng=np.random.default_rng(3))
     return audio, onsets

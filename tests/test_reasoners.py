@@ -6,7 +6,7 @@ from langchain_core.language_models.fake_chat_models import FakeMessagesListChat
 from langchain_core.messages import AIMessage
 
 from audiorouter.agent.reasoners import CascadeReasoner, ChatModelReasoner, ReasonerError
-from audiorouter.evals import synth
+from audiorouter.data import synth
 from audiorouter.tools import get_tool, load_audio, run_tools, tool_names
 from audiorouter.tools.models import SMOLLM2_135M
 

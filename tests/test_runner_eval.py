@@ -8,7 +8,8 @@ import soundfile as sf
 
 from audiorouter.agent.answer import Answer
 from audiorouter.agent.routing import AllToolsRouter, FixedRouter, NoToolsRouter
-from audiorouter.evals import runner, synth
+from audiorouter.data import synth
+from audiorouter.evals import runner
 from audiorouter.data.items import Item, load_items
 from audiorouter.evals.runner import ORACLE, RandomRouter, evaluate, file_identity, make_routers
 from audiorouter.evals.scoring import accuracy, rescore

@@ -20,7 +20,7 @@ SKILLS = ["event_count", "note_name"]
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory):
     """Two real questions to train on and two to evaluate on."""
-    from audiorouter.evals.bench import build_benchmark
+    from audiorouter.data import build_benchmark
 
     out = tmp_path_factory.mktemp("bench")
     return build_benchmark(out, 2, seed=1, splits=("train", "dev"), fractions={"train": 1, "dev": 1},

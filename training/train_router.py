@@ -18,7 +18,6 @@ import json
 import math
 import shlex
 import signal
-import subprocess
 import sys
 import time
 from contextlib import contextmanager
@@ -34,6 +33,7 @@ from tqdm import tqdm
 
 import audiorouter.envs  # noqa: F401  (registers AudioRouter-v0)
 from audiorouter.agent.policy import policy_network, save_router
+from audiorouter.data import build_benchmark
 from audiorouter.envs import default_dataset
 from audiorouter.tools.errors import AudioRouterError
 from audiorouter.tools.registry import tool_versions
@@ -182,15 +182,13 @@ def writing(guard: dict):
 
 
 def ensure_dataset(args: Args) -> str:
-    """The training file; the default benchmark is built here on first use (by the `audiorouter`
-    command line, the layer above, so this script stays below it)."""
+    """The training file; the default benchmark is built here on first use."""
     if args.dataset:
         return args.dataset
     path = default_dataset()
     if not path.is_file():
         print(f"building the benchmark into {path.parent} (once)", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "audiorouter.evals.cli", "bench", "build", "--out",
-                        str(path.parent), "--per-skill", "40", "--seed", "0"], check=True)
+        build_benchmark(path.parent, per_skill=40, seed=0)
     return str(path)
 
 

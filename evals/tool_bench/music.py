@@ -20,12 +20,11 @@ from typing import Any
 
 import numpy as np
 
+from audiorouter.data import synth
 from audiorouter.tools.music_common import note_name, pitch_class
 
-from .. import synth
 from .tasks import Case, ToolTask
 
-SR = synth.SR
 PITCHED = tuple(sorted(synth.PITCHED_PROGRAMS.values()))
 # GM drum kits in FluidR3 (bank 128): standard, room, power, electronic, TR-808, jazz, brush,
 # orchestra.

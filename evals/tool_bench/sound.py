@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from audiorouter.evals import synth
+from audiorouter.data import synth
+from audiorouter.tools.audio import SAMPLE_RATE as SR
 from audiorouter.tools.dsp import frame_db
 
 from .tasks import Case, ToolTask
-
-SR = synth.SR
 
 # --- tag_sounds -----------------------------------------------------------------------------
 

@@ -23,9 +23,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..bench.parts import speak_at_rate
-from ..synth import (FLITE_VOICES, VOICE_SEX, asterisk_digits, cadence_clip, chord_clip, drum_loop,
-                     events_clip, fade, silence, speak, white_noise)
+from audiorouter.data.benchmark.parts import speak_at_rate
+from audiorouter.data.synth import (FLITE_VOICES, VOICE_SEX, asterisk_digits, cadence_clip, chord_clip,
+                                   drum_loop, events_clip, fade, silence, speak, white_noise)
+
 from .tasks import Case, ToolTask
 
 SR = 16_000
