@@ -52,7 +52,7 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m audiorouter.evals.tool_bench.run
 	$(BIN)/python -m audiorouter.evals.graph_bench
-	[ -f bench/dev.json ] || $(BIN)/audiorouter bench build --out bench --splits dev --per-skill 6 --seed 0
+	[ -f bench/dev.json ] || $(BIN)/audiorouter data build --out bench --splits dev --per-skill 6 --seed 0
 	$(BIN)/python -m audiorouter.evals.reasoner_bench --dataset bench/dev.json --per-skill 4
 
 clean:

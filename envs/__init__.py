@@ -6,7 +6,7 @@ registers them; ``gymnasium.make("AudioRouter-v0", ...)`` then builds one.
 
 from gymnasium.envs.registration import register, registry
 
-from .episodes import Episode, EpisodeDataError, balanced_subset, default_dataset, load_episodes
+from .episodes import Episode, balanced_subset, default_dataset, load_episodes
 from .rewards import Outcome, absolute_reward, relative_reward, route_cost
 
 ENV_ID = "AudioRouter-v0"
@@ -16,5 +16,5 @@ if ENV_ID not in registry:
     register(id=ENV_ID, entry_point="audiorouter.envs.audio_router:AudioRouterEnv",
              max_episode_steps=None, disable_env_checker=False)
 
-__all__ = ["ENV_ID", "Episode", "EpisodeDataError", "Outcome", "absolute_reward", "balanced_subset",
+__all__ = ["ENV_ID", "Episode", "Outcome", "absolute_reward", "balanced_subset",
            "default_dataset", "load_episodes", "relative_reward", "route_cost"]

@@ -1,30 +1,25 @@
 """The questions `AudioRouter-v0` plays: multiple-choice items in MMAU's JSON format.
 
-An episode needs only the audio, the question, the options and which option is right, so
-this reader is deliberately small: a JSON list or JSON lines of MMAU items (``id, audio_id,
-question, choices, answer``; ``task`` and ``sub-category`` group them), audio paths relative
-to the file. The full dataset loaders (MMAR, validation of every field) live in
-``evals.datasets``, a layer above.
+An episode needs only the audio, the question, the options and which option is right, so it
+is a small frozen record; the files are read, and the right option found, by ``audiorouter.data``
+(the same reader and answer rule as the evaluation's), audio paths relative to the file.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from audiorouter.data.items import DatasetError, read_records
+from audiorouter.data.mmau import right_option
 from audiorouter.tools.cache import cache_dir
 from audiorouter.tools.errors import AudioRouterError
 from audiorouter.tools.ordering import in_turn
 
 TRAIN_DATA_ENV = "AUDIOROUTER_TRAIN_DATA"
-
-
-class EpisodeDataError(AudioRouterError, ValueError):
-    """The episodes' dataset is missing or holds an item the environment cannot play."""
 
 
 class EnvArgumentError(AudioRouterError, ValueError):
@@ -49,17 +44,16 @@ class Episode:
             audio = str(record.get("audio_id") or record["audio"])
             question = str(record["question"])
         except (KeyError, TypeError) as exc:
-            raise EpisodeDataError(f"{where} lacks field {exc}: items need id, audio_id, "
-                                   "question, choices and answer") from None
-        folded = [c.strip().lower() for c in choices]
-        if len(choices) < 2 or folded.count(answer.strip().lower()) != 1:
-            raise EpisodeDataError(f"{where}: the answer {answer!r} must be exactly one of its "
-                                   f"2 or more choices {list(choices)}")
+            raise DatasetError(f"{where} lacks field {exc}: items need id, audio_id, "
+                               "question, choices and answer") from None
+        answer_index = right_option(answer, choices)
+        if len(choices) < 2 or answer_index < 0:
+            raise DatasetError(f"{where}: the answer {answer!r} must be exactly one of its "
+                               f"2 or more choices {list(choices)}")
         if base is not None and not Path(audio).is_absolute():
             audio = str((base / audio).resolve())
         group = str(record.get("sub-category") or record.get("task") or "all")
-        return cls(str(record.get("id", audio)), audio, question, choices,
-                   folded.index(answer.strip().lower()), group)
+        return cls(str(record.get("id", audio)), audio, question, choices, answer_index, group)
 
 
 def default_dataset() -> Path:
@@ -75,22 +69,16 @@ def load_episodes(source: str | os.PathLike | Iterable[dict] | None = None) -> l
         return episodes
     path = Path(source) if source is not None else default_dataset()
     if not path.is_file():
-        raise EpisodeDataError(
-            f"no dataset at {path}: build the benchmark with `audiorouter bench build --out "
+        raise DatasetError(
+            f"no dataset at {path}: build the benchmark with `audiorouter data build --out "
             f"{path.parent} --per-skill 40 --seed 0`, or pass dataset=<an MMAU-style .json/.jsonl>")
-    text = path.read_text(encoding="utf-8")
-    try:
-        records = (json.loads(text) if text.lstrip().startswith("[")
-                   else [json.loads(line) for line in text.splitlines() if line.strip()])
-    except json.JSONDecodeError as exc:
-        raise EpisodeDataError(f"{path} is not JSON or JSON lines: {exc}") from None
-    episodes = [Episode.from_record(r, path.parent) for r in records]
+    episodes = [Episode.from_record(r, path.parent) for _, r in read_records(path)]
     if not episodes:
-        raise EpisodeDataError(f"{path} holds no items")
+        raise DatasetError(f"{path} holds no items")
     _check_unique_ids(episodes, str(path))
     missing = [e for e in episodes if not Path(e.audio).is_file()]
     if missing:
-        raise EpisodeDataError(f"{path}: {len(missing)} audio files are missing, e.g. {missing[0].audio}")
+        raise DatasetError(f"{path}: {len(missing)} audio files are missing, e.g. {missing[0].audio}")
     return episodes
 
 
@@ -98,9 +86,9 @@ def _check_unique_ids(episodes: list[Episode], where: str) -> None:
     """Outcomes are remembered by item id: two items under one id would share rewards."""
     twice = sorted(i for i, n in Counter(e.id for e in episodes).items() if n > 1)
     if twice:
-        raise EpisodeDataError(f"{where}: {len(twice)} item ids occur more than once, e.g. {twice[0]!r} "
-                               "(an item without an id is named by its audio file): give each item "
-                               "a unique id")
+        raise DatasetError(f"{where}: {len(twice)} item ids occur more than once, e.g. {twice[0]!r} "
+                           "(an item without an id is named by its audio file): give each item "
+                           "a unique id")
 
 
 def balanced_subset(episodes: Sequence[Episode], n: int | None) -> list[Episode]:

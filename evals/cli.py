@@ -9,13 +9,13 @@ from typing import Optional
 
 import typer
 
-from audiorouter.evals.bench.cli import bench_app
+from audiorouter.evals.data_cli import data_app
 from audiorouter.evals.eval_cli import eval_command
 from audiorouter.tools.errors import AudioRouterError
 
 app = typer.Typer(help="AudioRouter: tool-augmented audio understanding.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-app.add_typer(bench_app, name="bench", help="Build the perception benchmark.")
+app.add_typer(data_app, name="data", help="Build the perception benchmark.")
 app.command("eval")(eval_command)
 
 

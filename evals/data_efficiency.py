@@ -27,11 +27,11 @@ import tyro
 from audiorouter.agent.reasoners.registry import make_reasoner
 from audiorouter.agent.routers.learned import LearnedRouter
 from audiorouter.agent.routers.routing import AllToolsRouter, NoToolsRouter
+from audiorouter.data.items import load_items
 from audiorouter.tools.registry import tool_versions
 from audiorouter.training.config import Args as TrainArgs
 from audiorouter.training.train_router import main as train
 
-from .datasets import load_items
 from .docs_page import write_block
 from .report import pyplot, tool_calls
 from .runner import ORACLE, evaluate, file_identity

@@ -35,9 +35,9 @@ def eval_command(
     from audiorouter.agent.reasoners.cascade import CascadeReasoner
     from audiorouter.agent.reasoners.registry import GGUF_MODELS
     from audiorouter.agent.routers.learned import checkpoint_path
+    from audiorouter.data.items import load_items
     from audiorouter.tools.registry import tool_versions
 
-    from .datasets import load_items
     from .report import write_report
     from .runner import ORACLE, evaluate, file_identity, make_routers
     from .scoring import accuracy

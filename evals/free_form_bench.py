@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from audiorouter.agent.reasoners.cascade import CascadeReasoner
 from audiorouter.agent.reasoners.registry import GGUF_MODELS
-from audiorouter.evals.datasets import load_items, skills_in_turn
+from audiorouter.data.items import load_items, skills_in_turn
 from audiorouter.evals.docs_page import cpu_count, write_block
 from audiorouter.evals.scoring import Accuracy, names_value
 from audiorouter.tools import load_audio, run_tools, tool_names

@@ -32,7 +32,7 @@ CHOICES = ["2", "3", "4", "5"]
 
 
 def ten_second_clip() -> np.ndarray:
-    from audiorouter.evals import synth
+    from audiorouter.data import synth
 
     rng = np.random.default_rng(5)
     voice = synth.speak("The delivery arrives at four thirty on Tuesday morning.", voice="slt")

@@ -24,9 +24,10 @@ from tqdm import tqdm
 
 from audiorouter.agent.reasoners.cascade import CascadeReasoner
 from audiorouter.agent.reasoners.registry import GGUF_MODELS
-from audiorouter.evals.datasets import load_items, skills_in_turn
+from audiorouter.data.items import load_items, skills_in_turn
+from audiorouter.data.mmau import is_correct
 from audiorouter.evals.docs_page import cpu_count, write_block
-from audiorouter.evals.scoring import Accuracy, confidence, is_correct
+from audiorouter.evals.scoring import Accuracy, confidence
 from audiorouter.tools import load_audio, run_tools, tool_names
 from audiorouter.tools.models import QWEN_CODER_1_5B
 

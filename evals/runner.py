@@ -39,11 +39,10 @@ from tqdm import tqdm
 from audiorouter.agent.reasoners.answer import Answer, Reasoner
 from audiorouter.agent.routers.registry import ROUTER_NAMES as REGISTERED_ROUTERS, make_router
 from audiorouter.agent.routers.routing import Route, Router, ToolCall
+from audiorouter.data.items import Item
+from audiorouter.data.mmau import is_correct
 from audiorouter.tools import Clip, Evidence, ModelSpec, get_tool, load_audio, run_tools, tool_names
 from audiorouter.tools.errors import AudioRouterError
-
-from .datasets import Item
-from .scoring import is_correct
 
 ORACLE = "oracle"
 # Items routed before they are answered. An LLM router and a local reasoner share one model

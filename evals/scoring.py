@@ -1,9 +1,4 @@
-"""MMAU's official match rule, and accuracy with 95% Wilson intervals.
-
-The rule is re-implemented from MMAU's ``evaluation.py`` so that a predictions file scored
-by that script and by this harness gives the same number: a prediction is right when it
-contains every word of the answer and no word that only a wrong option has.
-"""
+"""Accuracy under MMAU's match rule (``audiorouter.data.mmau``), with 95% Wilson intervals."""
 
 from __future__ import annotations
 
@@ -15,22 +10,9 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-_WORD = re.compile(r"\b\w+\b")
+from audiorouter.data.mmau import is_correct, right_option, tokens
+
 Z95 = 1.959963984540054
-
-
-def tokens(text: str) -> set[str]:
-    """MMAU's tokenisation: the set of lowercase word tokens."""
-    return set(_WORD.findall(text.lower()))
-
-
-def is_correct(answer: str, prediction: str, choices: Sequence[str]) -> bool:
-    """MMAU's ``string_match``: all answer tokens present, no token of a wrong option."""
-    predicted, right = tokens(prediction), tokens(answer)
-    if not predicted:
-        return False
-    wrong = set().union(*(tokens(c) - right for c in choices)) if choices else set()
-    return right <= predicted and predicted.isdisjoint(wrong)
 
 
 def indistinct(choices: Sequence[str]) -> bool:
@@ -106,14 +88,6 @@ def confidence(records: Iterable[Mapping], bins: int = 10) -> Confidence | None:
     error = sum(abs(correct[which == b].mean() - top[which == b].mean()) * (which == b).sum()
                 for b in range(bins) if (which == b).any()) / len(rows)
     return Confidence(float(p_right.mean()), float((top < LOW_CONFIDENCE).mean()), float(error), len(rows))
-
-
-def right_option(answer: str, choices: Sequence[str]) -> int:
-    """The index of the option ``answer`` names (exact text, else MMAU's rule), -1 if none."""
-    if answer in choices:
-        return list(choices).index(answer)
-    matches = [i for i, c in enumerate(choices) if is_correct(answer, c, choices)]
-    return matches[0] if len(matches) == 1 else -1
 
 
 _TERM = re.compile(r"[a-z0-9#]+(?:\.[0-9]+)?")  # words, note names (g#4), decimals (2.5)

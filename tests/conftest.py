@@ -40,7 +40,7 @@ def small_reasoner():
 @pytest.fixture(scope="session")
 def knocks():
     """Four real drum hits at known times."""
-    from audiorouter.evals import synth
+    from audiorouter.data import synth
 
     audio, onsets = synth.hits(4, rng=np.random.default_rng(3))
     return audio, onsets
@@ -49,7 +49,7 @@ def knocks():
 @pytest.fixture(scope="session")
 def train_bench(tmp_path_factory):
     """Two real questions to train a router on, and two dev questions to try it on."""
-    from audiorouter.evals.bench import build_benchmark
+    from audiorouter.data import build_benchmark
 
     out = tmp_path_factory.mktemp("train-bench")
     return build_benchmark(out, 2, seed=1, splits=("train", "dev"), fractions={"train": 1, "dev": 1},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from audiorouter.evals import synth
+from audiorouter.data import synth
 from audiorouter.tools.analyze_harmony import (analyze_harmony, chord_labels, chord_spans, frame_notes,
                                        fundamentals, held_notes)
 from audiorouter.tools.music_common import note_name

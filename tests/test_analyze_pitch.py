@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from audiorouter.evals import synth
+from audiorouter.data import synth
 from audiorouter.tools.analyze_pitch import analyze_pitch, contour_of, note_steps
 
 SR = 16_000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from audiorouter.evals import synth
+from audiorouter.data import synth
 from audiorouter.tools.count_events import FRAME_S
 from audiorouter.tools.analyze_rhythm import analyze_rhythm, periodicity, settle_octave, tempo_of
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from audiorouter.evals import synth
+from audiorouter.data import synth
 from audiorouter.evals.tool_bench.speech import conversation, diarization_accuracy
 from audiorouter.tools.analyze_speakers import (SpeakerAnalysis, SpeakerSummary, _merge_turns,
                                         analyze_speakers, cluster, estimate_gender,

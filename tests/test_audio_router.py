@@ -18,7 +18,7 @@ SKILLS = ["event_count", "spoken_digits", "note_name"]
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory):
     """Three real questions with ground truth by construction: knocks, digits, a note."""
-    from audiorouter.evals.bench import build_benchmark
+    from audiorouter.data import build_benchmark
 
     out = tmp_path_factory.mktemp("bench")
     return str(build_benchmark(out, 1, seed=0, splits=("train",), fractions={"train": 1.0},

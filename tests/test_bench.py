@@ -12,12 +12,12 @@ import pytest
 import soundfile as sf
 from scipy.stats import binom
 
-from audiorouter.evals import synth
-from audiorouter.evals.bench import SKILLS, SPLITS, build_benchmark, draft_items, split_sources
-from audiorouter.evals.bench.build import split_counts
-from audiorouter.evals.bench.heuristics import blind_accuracies, middle_number
-from audiorouter.evals.bench.parts import kit_roles
-from audiorouter.evals.bench.sources import FAMILIES, OTHER_PROGRAMS, chime_path, phrase_path
+from audiorouter.data import synth
+from audiorouter.data.benchmark import SKILLS, SPLITS, build_benchmark, draft_items, split_sources
+from audiorouter.data.benchmark.build import split_counts
+from audiorouter.data.benchmark.heuristics import blind_accuracies, middle_number
+from audiorouter.data.benchmark.parts import kit_roles
+from audiorouter.data.benchmark.sources import FAMILIES, OTHER_PROGRAMS, chime_path, phrase_path
 
 MMAU_KEYS = {"id", "audio_id", "question", "choices", "answer", "task", "category",
              "sub-category", "difficulty"}
@@ -183,21 +183,21 @@ def test_build_is_byte_identical_for_the_same_seed(tmp_path):
 def test_cli_builds_a_split(tmp_path):
     from typer.testing import CliRunner
 
-    from audiorouter.evals.bench.cli import bench_app
+    from audiorouter.evals.data_cli import data_app
 
-    result = CliRunner().invoke(bench_app, ["build", "--out", str(tmp_path), "--per-skill", "2",
+    result = CliRunner().invoke(data_app, ["build", "--out", str(tmp_path), "--per-skill", "2",
                                             "--seed", "1", "--splits", "dev",
                                             "--skills", "spoken_word,duration"])
     assert result.exit_code == 0, result.output
     assert len(json.loads((tmp_path / "dev.json").read_text())) == 4
-    bad = CliRunner().invoke(bench_app, ["build", "--out", str(tmp_path), "--skills", "nope"])
+    bad = CliRunner().invoke(data_app, ["build", "--out", str(tmp_path), "--skills", "nope"])
     assert bad.exit_code == 2
 
 
 def test_cli_selects_skills_in_turn(tmp_path):
     from typer.testing import CliRunner
 
-    from audiorouter.evals.bench.cli import bench_app
+    from audiorouter.evals.data_cli import data_app
 
     records = [{"id": f"{s}-{n}", "audio_id": f"{s}-{n}.wav", "question": "?", "choices": ["a", "b"],
                 "answer": "b", "task": "speech", "sub-category": s} for s in "pq" for n in range(3)]
@@ -205,9 +205,9 @@ def test_cli_selects_skills_in_turn(tmp_path):
         (tmp_path / r["audio_id"]).write_bytes(b"")
     (tmp_path / "test.json").write_text(json.dumps(records))
     out = tmp_path / "test-k2.json"
-    result = CliRunner().invoke(bench_app, ["select", str(tmp_path / "test.json"), "--out", str(out),
+    result = CliRunner().invoke(data_app, ["select", str(tmp_path / "test.json"), "--out", str(out),
                                             "--per-skill", "2"])
     assert result.exit_code == 0, result.output
     assert [r["id"] for r in json.loads(out.read_text())] == ["p-0", "q-0", "p-1", "q-1"]
-    missing = CliRunner().invoke(bench_app, ["select", str(tmp_path / "nope.json"), "--out", str(out)])
+    missing = CliRunner().invoke(data_app, ["select", str(tmp_path / "nope.json"), "--out", str(out)])
     assert missing.exit_code == 2 and "no dataset file" in missing.output

@@ -5,7 +5,7 @@ import pytest
 
 from audiorouter.agent.reasoners.answer import ReasonerError
 from audiorouter.agent.reasoners.cascade import CascadeReasoner
-from audiorouter.evals import synth
+from audiorouter.data import synth
 from audiorouter.tools import get_tool, load_audio, run_tools, tool_names
 from audiorouter.tools.models import SMOLLM2_135M
 

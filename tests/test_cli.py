@@ -37,8 +37,8 @@ def test_errors_are_one_clear_line_and_exit_code_2(tmp_path):
     assert "Traceback" not in missing.output + unknown.output + bad_json.output
 
 
-def test_bench_build_writes_mmau_json_per_split(tmp_path):
-    result = runner.invoke(app, ["bench", "build", "--out", str(tmp_path), "--per-skill", "1",
+def test_data_build_writes_mmau_json_per_split(tmp_path):
+    result = runner.invoke(app, ["data", "build", "--out", str(tmp_path), "--per-skill", "1",
                                  "--splits", "test", "--skills", "event_count,note_name"])
     assert result.exit_code == 0, result.output
     items = json.loads((tmp_path / "test.json").read_text())

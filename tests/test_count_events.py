@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from audiorouter.evals import synth
+from audiorouter.data import synth
 from audiorouter.tools.count_events import CountEventsArgs, count_events, pick_onsets
 
 

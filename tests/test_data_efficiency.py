@@ -81,7 +81,7 @@ def test_the_plot_shows_every_seed_and_the_call_goal():
 
 @pytest.mark.slow
 def test_the_experiment_trains_evaluates_and_writes_its_table(tmp_path):
-    from audiorouter.evals.bench import build_benchmark
+    from audiorouter.data import build_benchmark
 
     paths = build_benchmark(tmp_path / "bench", 2, seed=3, splits=("train", "test"),
                             fractions={"train": 1, "test": 1}, skills=["event_count"], progress=False)

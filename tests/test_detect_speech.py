@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from audiorouter.evals import synth
+from audiorouter.data import synth
 from audiorouter.evals.tool_bench.speech import (background, lay_over, place, speech_iou,
                                                  speech_mask)
 from audiorouter.tools.base import ToolFailure

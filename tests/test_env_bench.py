@@ -8,7 +8,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_the_env_benchmark_replays_the_same_steps_cold_and_warm(tmp_path):
-    from audiorouter.evals.bench import build_benchmark
+    from audiorouter.data import build_benchmark
 
     data = build_benchmark(tmp_path / "bench", 1, seed=2, splits=("dev",), fractions={"dev": 1},
                            skills=["tempo", "loudness_order"], progress=False)["dev"]

@@ -3,7 +3,8 @@ import json
 import pytest
 import soundfile as sf
 
-from audiorouter.envs import Episode, EpisodeDataError, balanced_subset, default_dataset, load_episodes
+from audiorouter.data.items import DatasetError
+from audiorouter.envs import Episode, balanced_subset, default_dataset, load_episodes
 from conftest import sine
 
 
@@ -37,27 +38,27 @@ def test_a_json_list_and_item_dicts_give_the_same_episodes(tmp_path):
     ({"choices": ["2"]}, "2 or more"),
 ])
 def test_an_item_without_one_right_option_is_refused(bad, message):
-    with pytest.raises(EpisodeDataError, match=message):
+    with pytest.raises(DatasetError, match=message):
         Episode.from_record({**_record(0), **bad})
 
 
 def test_an_item_missing_a_field_names_it():
     record = _record(0)
     del record["question"]
-    with pytest.raises(EpisodeDataError, match="question"):
+    with pytest.raises(DatasetError, match="question"):
         Episode.from_record(record)
 
 
 def test_missing_files_say_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setenv("AUDIOROUTER_TRAIN_DATA", str(tmp_path / "nowhere" / "train.json"))
     assert default_dataset() == tmp_path / "nowhere" / "train.json"
-    with pytest.raises(EpisodeDataError, match="audiorouter bench build"):
+    with pytest.raises(DatasetError, match="audiorouter data build"):
         load_episodes()
     (tmp_path / "items.json").write_text(json.dumps([_record(0)]))
-    with pytest.raises(EpisodeDataError, match="audio files are missing"):
+    with pytest.raises(DatasetError, match="audio files are missing"):
         load_episodes(tmp_path / "items.json")
     (tmp_path / "bad.json").write_text("[{")
-    with pytest.raises(EpisodeDataError, match="not JSON"):
+    with pytest.raises(DatasetError, match="not valid JSON"):
         load_episodes(tmp_path / "bad.json")
 
 
@@ -77,11 +78,11 @@ def test_two_items_under_one_id_are_refused(tmp_path):
     """Outcomes are remembered by id: a shared id would give one item the other's rewards."""
     sf.write(tmp_path / "0.wav", sine(300, 0.5), 16_000)
     twice = [{**_record(0), "audio_id": str(tmp_path / "0.wav"), "question": q} for q in ("A?", "B?")]
-    with pytest.raises(EpisodeDataError, match="'q0'.*unique id"):
+    with pytest.raises(DatasetError, match="'q0'.*unique id"):
         load_episodes(twice)
     for record in twice:  # without ids, both are named by their one audio file
         del record["id"]
-    with pytest.raises(EpisodeDataError, match="unique id"):
+    with pytest.raises(DatasetError, match="unique id"):
         load_episodes(twice)
     twice[1]["id"] = "other"
     assert [e.id for e in load_episodes(twice)] == [str(tmp_path / "0.wav"), "other"]

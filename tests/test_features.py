@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from audiorouter.agent.routers.features import FEATURE_DIM, TEXT_DIM, Featurizer
-from audiorouter.evals import synth
+from audiorouter.data import synth
 from audiorouter.tools import load_audio
 
 pytestmark = pytest.mark.slow

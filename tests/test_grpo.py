@@ -61,7 +61,7 @@ def test_an_interrupted_run_resumes_where_its_state_was_saved(train_args, tmp_pa
 def test_a_run_does_not_resume_on_a_rewritten_training_file(train_args, train_bench, tmp_path, monkeypatch):
     """The batches index the items: a file whose items changed, or only their order, would
     train the rest of the run on other batches than it began with."""
-    from audiorouter.evals.datasets import load_items, write_items
+    from audiorouter.data.items import load_items, write_items
 
     items = load_items(train_bench["train"])
     dataset = write_items(items, tmp_path / "data" / "train.json")

@@ -39,7 +39,7 @@ def help_text(argv: list[str]) -> str:
     else:
         program = [str(Path(sys.executable).parent / "audiorouter")]
         words = [w for w in argv[1:] if not w.startswith("-")]
-        program += words[:2] if words[:1] == ["bench"] else words[:1]
+        program += words[:2] if words[:1] == ["data"] else words[:1]
     out = subprocess.run([*program, "--help"], cwd=ROOT, capture_output=True, text=True,
                          timeout=120, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, (argv, out.stderr[-2000:])
@@ -64,7 +64,7 @@ def test_every_shell_command_uses_flags_its_command_has(argv):
 def workdir(tmp_path_factory) -> Path:
     """What the snippets read, laid out as in a checkout: the example clip and a small
     benchmark train split."""
-    from audiorouter.evals.bench import build_benchmark
+    from audiorouter.data import build_benchmark
 
     work = tmp_path_factory.mktemp("readme")
     (work / "tools" / "examples").mkdir(parents=True)

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def dev_items(tmp_path_factory):
-    from audiorouter.evals.bench import build_benchmark
+    from audiorouter.data import build_benchmark
 
     out = tmp_path_factory.mktemp("bench")
     return build_benchmark(out, 1, seed=2, splits=("dev",), fractions={"dev": 1},

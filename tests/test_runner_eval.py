@@ -8,9 +8,10 @@ import soundfile as sf
 
 from audiorouter.agent.reasoners.answer import Answer
 from audiorouter.agent.routers.routing import AllToolsRouter, FixedRouter, NoToolsRouter, RandomRouter
-from audiorouter.evals import runner, synth
-from audiorouter.evals.datasets import Item, load_items
 from audiorouter.evals.runner import ORACLE, evaluate, file_identity, make_routers
+from audiorouter.data import synth
+from audiorouter.evals import runner
+from audiorouter.data.items import Item, load_items
 from audiorouter.evals.scoring import accuracy, rescore
 from audiorouter.tools import AudioRouterError, ToolOutput, tool_names
 from conftest import sine

@@ -3,29 +3,9 @@ import math
 import numpy as np
 import pytest
 
-from audiorouter.evals.scoring import (Z95, Accuracy, accuracy, breakdown, indistinct, is_correct, paired_difference,
-                                      names_value, rescore, tokens)
-
-
-def test_tokens_are_lowercase_word_sets():
-    assert tokens("The Dog's bark, twice!") == {"the", "dog", "s", "bark", "twice"}
-
-
-@pytest.mark.parametrize("answer, prediction, choices, expected", [
-    ("Rock", "Rock", ["Jazz", "Rock"], True),
-    ("Rock", "rock.", ["Jazz", "Rock"], True),
-    ("Rock", "The answer is rock", ["Jazz", "Rock"], True),
-    ("Rock", "rock or jazz", ["Jazz", "Rock"], False),  # names a wrong option too
-    ("Rock", "", ["Jazz", "Rock"], False),  # empty prediction
-    ("Rock", "...", ["Jazz", "Rock"], False),  # no tokens at all
-    ("piano and guitar", "piano", ["piano", "piano and guitar"], False),  # not every answer token
-    ("piano", "piano and guitar", ["piano", "piano and guitar"], False),  # "and guitar" only in a wrong option
-    ("piano", "piano", ["piano", "piano and guitar"], True),  # shared tokens are allowed
-    ("3", "3", ["3", "13"], True),
-    ("3", "13", ["3", "13"], False),
-])
-def test_mmau_string_match(answer, prediction, choices, expected):
-    assert is_correct(answer, prediction, choices) is expected
+from audiorouter.data.mmau import is_correct
+from audiorouter.evals.scoring import (Z95, Accuracy, accuracy, breakdown, indistinct, paired_difference, names_value,
+                                      rescore)
 
 
 def test_wilson_interval_known_values():

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audiorouter.evals import synth
+from audiorouter.data import synth
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ from audiorouter.agent import build_graph
 from audiorouter.agent.reasoners.answer import Answer
 from audiorouter.agent.routers.routing import FixedRouter
 from audiorouter.agent.subagent import as_node, as_tool
-from audiorouter.evals import synth
+from audiorouter.data import synth
 
 
 class CountingReasoner:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from audiorouter.evals import synth
-from audiorouter.evals.synth import SR
+from audiorouter.data import synth
+from audiorouter.data.synth import events, system
+from audiorouter.tools.audio import SAMPLE_RATE as SR
 
 _PITCH_CLASSES = {"C": 0, "C#": 1, "Db": 1, "D": 2, "D#": 3, "Eb": 3, "E": 4, "F": 5, "F#": 6,
                   "Gb": 6, "G": 7, "G#": 8, "Ab": 8, "A": 9, "A#": 10, "Bb": 10, "B": 11}
@@ -172,7 +173,7 @@ def test_unknown_voice_raises_clear_error(voice):
 
 
 def test_missing_binary_names_the_package(monkeypatch):
-    monkeypatch.setattr(synth.shutil, "which", lambda name: None)
+    monkeypatch.setattr(system.shutil, "which", lambda name: None)
     with pytest.raises(RuntimeError, match="apt-get install flite"):
         synth.speak("hello", voice="kal")
 
@@ -233,7 +234,7 @@ def test_hits_by_instrument():
 
 
 def test_instrument_matches_word_starts_only():
-    names = [name for kit in synth._hit_pool(None, "tom").values() for name in kit]
+    names = [name for kit in events._hit_pool(None, "tom").values() for name in kit]
     assert names and not any("Custom" in name for name in names)
 
 

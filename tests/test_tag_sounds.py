@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audiorouter.evals import synth
+from audiorouter.data import synth
 from audiorouter.tools.audio import load_audio
 from audiorouter.tools.base import ordinal
 from audiorouter.tools.tag_sounds import (TagSoundsArgs, label_segments, log_mel, quantisation,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from audiorouter.evals import synth
+from audiorouter.data import synth
 from audiorouter.evals.tool_bench.speech import normalize_words, wer
 from audiorouter.tools.base import ToolFailure
 from audiorouter.tools.speech_common import TimeSpan

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from audiorouter.evals.bench import SKILLS, draft_items, split_sources
-from audiorouter.evals.bench.build import item_rng
-from audiorouter.evals.bench.wordings import HELD_OUT, TRAIN, held_out_question, wording_rng
+from audiorouter.data.benchmark import SKILLS, draft_items, split_sources
+from audiorouter.data.benchmark.build import item_rng
+from audiorouter.data.benchmark.wordings import HELD_OUT, TRAIN, held_out_question, wording_rng
 from audiorouter.evals.cli import app
 
 N = 40  # drafted train items per skill (no audio: fast)
@@ -80,7 +80,7 @@ def test_cli_rewords_a_dataset_keeping_audio_and_options(tmp_path):
     for row in rows:
         (tmp_path / row["audio_id"]).write_bytes(b"")
     (tmp_path / "d.json").write_text(json.dumps(rows))
-    result = CliRunner().invoke(app, ["bench", "reword", str(tmp_path / "d.json"),
+    result = CliRunner().invoke(app, ["data", "reword", str(tmp_path / "d.json"),
                                       "--out", str(tmp_path / "r.json")])
     assert result.exit_code == 0, result.output
     out = json.loads((tmp_path / "r.json").read_text())

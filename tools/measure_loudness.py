@@ -6,7 +6,7 @@ moments and a loudness curve. Silences and the background level come from 20 ms 
 levels (`tools.levels`); the sounds are the stretches between those silences, each with its
 own integrated loudness, so "which of the four is quietest" and "how long is the beep" are
 read off one list instead of joined from onsets and a loudness curve. The SNR is the clip's
-power above that background over the background, the same definition `evals.synth.mix` uses.
+power above that background over the background, the same definition `data.synth.signals.mix` uses.
 Clipping is read from the original samples before resampling (`Clip.clipped_fraction`,
 `Clip.original_peak`).
 """

@@ -24,7 +24,7 @@ def ensure_dataset(args: Args) -> str:
         return args.dataset
     path = default_dataset()
     if not path.is_file():
-        from audiorouter.evals.bench import build_benchmark
+        from audiorouter.data import build_benchmark
 
         print(f"building the benchmark into {path.parent} (once)", file=sys.stderr)
         build_benchmark(path.parent, 40, seed=0)

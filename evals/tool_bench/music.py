@@ -20,20 +20,16 @@ from typing import Any
 
 import numpy as np
 
+from audiorouter.data import synth
+from audiorouter.data.texts import PITCH_SENTENCES
 from audiorouter.tools.music_common import note_name, pitch_class
 
-from .. import synth
 from .tasks import Case, ToolTask
 
-SR = synth.SR
 PITCHED = tuple(sorted(synth.PITCHED_PROGRAMS.values()))
 # GM drum kits in FluidR3 (bank 128): standard, room, power, electronic, TR-808, jazz, brush,
 # orchestra.
 DRUM_KITS = (0, 8, 16, 24, 25, 32, 40, 48)
-SENTENCES = ("Please remember to bring your umbrella this afternoon.",
-             "The train to the city leaves from the second platform.",
-             "Could you tell me where the nearest post office is?",
-             "Our meeting has been moved to Thursday morning.")
 # Male voices sit below, female ones above this median f0 (synth.VOICE_SEX: < 150 / > 165 Hz).
 SEX_SPLIT_HZ = 157.0
 LOOP_SECONDS = 10.0
@@ -86,7 +82,7 @@ def speech_pitch_cases(rng: np.random.Generator, n: int) -> list[Case]:
     for i in range(n):
         sex = ("male", "female")[i % 2]
         voice = str(rng.choice(by_sex[sex]))
-        cases.append(Case(f"{sex} {voice}", synth.speak(str(rng.choice(SENTENCES)), voice=voice),
+        cases.append(Case(f"{sex} {voice}", synth.speak(str(rng.choice(PITCH_SENTENCES)), voice=voice),
                           sex))
     return cases
 

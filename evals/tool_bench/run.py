@@ -74,7 +74,7 @@ def run_task(task: ToolTask, rng: np.random.Generator, n: int) -> TaskResult:
 
 def suite_timing(clip_seconds: float = 10.0, repeats: int = 3) -> dict:
     """All tools on one clip, warm: parallel vs sequential wall time, best of ``repeats``."""
-    from audiorouter.evals import synth
+    from audiorouter.data import synth
 
     rng = np.random.default_rng(7)
     speech_part = synth.speak("The delivery arrives at four thirty on Tuesday.", voice="slt")

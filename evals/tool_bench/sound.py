@@ -8,25 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from audiorouter.evals import synth
+from audiorouter.data import synth
+from audiorouter.data.texts import TAGGING_SENTENCES
+from audiorouter.tools.audio import SAMPLE_RATE as SR
 from audiorouter.tools.dsp import frame_db
 
 from .tasks import Case, ToolTask
 
-SR = synth.SR
-
 # --- tag_sounds -----------------------------------------------------------------------------
 
-_SENTENCES = (
-    "The train to the city leaves at half past nine.",
-    "Please remember to bring your umbrella tomorrow.",
-    "We found a small cafe near the river last summer.",
-    "Turn left at the second light and park behind the school.",
-    "Her brother plays the violin in the evening.",
-    "The meeting has been moved to Thursday afternoon.",
-    "Could you read the last number again, slowly?",
-    "It was colder than anyone expected this morning.",
-)
 _VOICES = ("kal", "slt", "awb", "rms", "espeak:en-us", "espeak:en-gb+f3")
 # GM programs whose melodies sound like their instrument in FluidR3: piano, vibraphone,
 # organ, nylon guitar, violin, trumpet, alto sax, flute.
@@ -61,7 +51,7 @@ def _music_labels() -> frozenset[str]:
 def _sound_part(kind: str, rng: np.random.Generator) -> np.ndarray:
     """1-3 s of one kind of sound, faded, no leading or trailing silence to speak of."""
     if kind == "speech":
-        return synth.speak(str(rng.choice(_SENTENCES)), voice=str(rng.choice(_VOICES)))
+        return synth.speak(str(rng.choice(TAGGING_SENTENCES)), voice=str(rng.choice(_VOICES)))
     if kind == "music":
         program = int(rng.choice(_MELODIC))
         start, notes = 0.0, []
@@ -367,7 +357,7 @@ def make_snr_cases(rng: np.random.Generator, n: int) -> list[Case]:
     for i in range(n):
         kind = ("speech", "hits", "beeps")[i % 3]
         if kind == "speech":
-            signal = synth.speak(str(rng.choice(_SENTENCES)), voice=str(rng.choice(_VOICES)))
+            signal = synth.speak(str(rng.choice(TAGGING_SENTENCES)), voice=str(rng.choice(_VOICES)))
         elif kind == "hits":
             signal = synth.hits(int(rng.integers(4, 10)), rng=rng, each_different=True)[0]
         else:

@@ -1,4 +1,4 @@
-"""A small real example clip shipped with the package (rendered by evals/make_example.py)."""
+"""A small real example clip shipped with the package (rendered by data/synth/example.py)."""
 
 from pathlib import Path
 

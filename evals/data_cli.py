@@ -1,4 +1,4 @@
-"""`audiorouter bench ...`: the built-in benchmark from the command line."""
+"""`audiorouter data ...`: build, select from and reword the benchmark's datasets."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from pathlib import Path
 
 import typer
 
-bench_app = typer.Typer(help="The built-in perception benchmark (ground truth by construction).",
-                        no_args_is_help=True, add_completion=False,
-                        pretty_exceptions_enable=False)
+data_app = typer.Typer(help="The built-in perception benchmark (ground truth by construction).",
+                       no_args_is_help=True, add_completion=False,
+                       pretty_exceptions_enable=False)
 
 
-@bench_app.callback()
-def _bench() -> None:
+@data_app.callback()
+def _data() -> None:
     """The built-in perception benchmark (ground truth by construction)."""
 
 
@@ -20,7 +20,7 @@ def _names(text: str) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
-@bench_app.command("build")
+@data_app.command("build")
 def build(
     out: Path = typer.Option(..., "--out", help="output folder (JSON per split + audio/)"),
     per_skill: int = typer.Option(40, "--per-skill", min=1,
@@ -30,7 +30,7 @@ def build(
     skills: str = typer.Option("", "--skills", help="comma-separated skills (default: all)"),
 ) -> None:
     """Render the benchmark: MMAU-format JSON per split and 16 kHz wavs."""
-    from .build import build_benchmark
+    from audiorouter.data import build_benchmark
 
     try:
         paths = build_benchmark(out, per_skill, seed, splits=_names(splits),
@@ -42,7 +42,7 @@ def build(
         typer.echo(f"{split}: {path}")
 
 
-@bench_app.command("select")
+@data_app.command("select")
 def select(
     dataset: Path = typer.Argument(..., help="an MMAU-style dataset file, e.g. bench/test.json"),
     out: Path = typer.Option(..., "--out", help="the new dataset file"),
@@ -51,7 +51,7 @@ def select(
 ) -> None:
     """Reorder (and cut) a dataset so that it takes the skills in turn: any prefix of the new
     file covers every skill evenly (`--per-skill 3` on the test split: 48 items)."""
-    from ..datasets import DatasetError, load_items, skills_in_turn, write_items
+    from audiorouter.data.items import DatasetError, load_items, skills_in_turn, write_items
 
     try:
         items = skills_in_turn(load_items(dataset), per_skill or None)
@@ -61,7 +61,7 @@ def select(
     typer.echo(f"{len(items)} items: {write_items(items, out)}")
 
 
-@bench_app.command("reword")
+@data_app.command("reword")
 def reword(
     dataset: Path = typer.Argument(..., help="a built benchmark file, e.g. bench/dev.json"),
     out: Path = typer.Option(..., "--out", help="the new dataset file"),
@@ -69,8 +69,8 @@ def reword(
 ) -> None:
     """Ask every item again in wordings no split uses (same audio and options): how a router
     does on questions worded as it never saw them in training."""
-    from ..datasets import DatasetError, load_items, write_items
-    from .wordings import held_out_question, wording_rng
+    from audiorouter.data.benchmark.wordings import held_out_question, wording_rng
+    from audiorouter.data.items import DatasetError, load_items, write_items
 
     try:
         items = []

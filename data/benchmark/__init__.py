@@ -2,9 +2,9 @@
 music, made from real recordings and renderers with the answer known by construction.
 
 Skills (catalog.py) draw options first and the answer uniformly among them (skill.py); splits
-share no voice, kit, instrument, recording or text (sources.py); `build_benchmark` renders
-MMAU-format JSON and audio (build.py); wordings.py asks training items in many wordings and
-keeps others held out; heuristics.py checks that nothing answer-blind wins.
+share no voice, kit, instrument, recording or text (sources.py, texts from ``data.texts``);
+`build_benchmark` renders MMAU-format JSON and audio (build.py); wordings.py asks training items
+in many wordings and keeps others held out; heuristics.py checks that nothing answer-blind wins.
 """
 
 from .build import build_benchmark, draft_items

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from audiorouter.tools.audio import SAMPLE_RATE
+
 from .. import synth
 from .audio import db, fit, join, load, normalize
 from .parts import melody, melody_keys
@@ -82,7 +84,7 @@ def _part(spec: dict[str, Any], rng: np.random.Generator) -> np.ndarray:
         audio = melody(spec["program"], spec["keys"], 0.3)
     else:
         chime = load(chime_path(spec["chime"]))
-        audio = fit(chime, min(len(chime) / synth.SR, CHIME_MAX_S))
+        audio = fit(chime, min(len(chime) / SAMPLE_RATE, CHIME_MAX_S))
     return normalize(audio)
 
 

@@ -33,8 +33,7 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple, Sequence, TypeVar
 
-from .. import synth
-from . import texts
+from .. import synth, texts
 
 SPLITS = ("train", "dev", "test")
 _CYCLE = ("train", "dev", "train", "test", "train")

@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from audiorouter.tools.audio import SAMPLE_RATE
+
 from .. import synth
 from .audio import active_seconds, fit, load, normalize
 
@@ -53,7 +55,7 @@ def _stretch(audio: np.ndarray, speed: float) -> np.ndarray:
         raise RuntimeError("`sox` is not installed: apt-get install sox")
     with tempfile.TemporaryDirectory(prefix="bench-sox-") as tmp:
         src, out = Path(tmp) / "in.wav", Path(tmp) / "out.wav"
-        sf.write(src, audio, synth.SR, subtype="FLOAT")
+        sf.write(src, audio, SAMPLE_RATE, subtype="FLOAT")
         # -D: no dither, so the output is the same on every run.
         subprocess.run([sox, "-D", str(src), "-e", "floating-point", str(out),
                         "tempo", "-s", f"{speed:.4f}"], check=True, capture_output=True,
@@ -105,7 +107,7 @@ def one_shot(path: Path) -> np.ndarray:
     """A drum sample from its attack on, at most 1 s, peak 0.8."""
     x = load(path)
     start = int(np.argmax(np.abs(x) > 0.1 * np.max(np.abs(x))))
-    return synth.fade(normalize(x[max(start - 32, 0): start + synth.SR], 0.8), fade_in=False)
+    return synth.fade(normalize(x[max(start - 32, 0): start + SAMPLE_RATE], 0.8), fade_in=False)
 
 
 def drum_loop(kit: str, bpm: float, seconds: float, rng: np.random.Generator) -> np.ndarray:
@@ -118,11 +120,11 @@ def drum_loop(kit: str, bpm: float, seconds: float, rng: np.random.Generator) ->
     if not samples:
         raise ValueError(f"hydrogen kit {kit!r} has no kick, snare and closed hat")
     eighth = 30.0 / bpm
-    out = np.zeros(int((seconds + 1.5) * synth.SR), dtype=np.float32)
+    out = np.zeros(int((seconds + 1.5) * SAMPLE_RATE), dtype=np.float32)
 
     def add(role: str, t: float, gain: float, max_s: float = 1.0) -> None:
-        start = int(round(t * synth.SR))
-        piece = samples[role][: int(max_s * synth.SR)]
+        start = int(round(t * SAMPLE_RATE))
+        piece = samples[role][: int(max_s * SAMPLE_RATE)]
         out[start:start + len(piece)] += gain * synth.fade(piece, ms=5, fade_in=False)
 
     for e in range(int((seconds - synth.LEAD_S) / eighth) + 1):

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from audiorouter.evals.datasets import DatasetError, Item, load_items, skills_in_turn, write_items
+from audiorouter.data.items import DatasetError, Item, load_items, skills_in_turn, write_items
 
 MMAU_ITEM = {
     "id": "7cce9ff1", "audio_id": "./test-mini-audios/a.wav", "question": "What is the genre?",

@@ -1,4 +1,4 @@
-"""Evaluation items in MMAU's JSON format, loaded from MMAU, MMAR or plain JSONL files.
+"""Questions in MMAU's JSON format, loaded from MMAU, MMAR or plain JSONL files.
 
 MMAU test-mini is a JSON list of items whose ``audio_id`` is a path relative to the file
 ("./test-mini-audios/x.wav"); MMAR's meta file (JSON list or JSONL) names the audio
@@ -20,13 +20,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from audiorouter.tools.errors import AudioRouterError
 from audiorouter.tools.ordering import in_turn
 
-from .scoring import right_option
+from .mmau import right_option
 
 # MMAR's names for MMAU's fields.
 _RENAMED = {"audio_path": "audio_id", "modality": "task"}
 
 
-class DatasetError(AudioRouterError):
+class DatasetError(AudioRouterError, ValueError):
     """A dataset file is missing, unreadable, or holds an item that is not a usable question."""
 
 
@@ -80,7 +80,7 @@ def load_items(path: str | os.PathLike, *, check_audio: bool = True) -> list[Ite
     path = Path(path)
     if not path.is_file():
         raise DatasetError(f"no dataset file at {path}: pass an MMAU-style .json or a .jsonl file")
-    items = [_item(raw, path, n) for n, raw in _raw_records(path)]
+    items = [_item(raw, path, n) for n, raw in read_records(path)]
     seen: set[str] = set()
     for item in items:
         if item.id in seen:
@@ -95,8 +95,9 @@ def load_items(path: str | os.PathLike, *, check_audio: bool = True) -> list[Ite
     return items
 
 
-def _raw_records(path: Path) -> list[tuple[int, Any]]:
-    """(position, record) pairs: a JSON list, or one JSON object per non-empty line."""
+def read_records(path: Path) -> list[tuple[int, Any]]:
+    """(position, record) pairs: a JSON list, or one JSON object per non-empty line; the one
+    reader of dataset files, for the evaluation's items and the environment's episodes."""
     text = path.read_text(encoding="utf-8")
     if text.lstrip().startswith("["):
         try:

@@ -1,9 +1,11 @@
-"""Texts the benchmark speaks: everyday English sentences, one parallel sentence set per
-language, and groups of easily confused English words.
+"""Every text the ground-truth audio speaks, in one place: the benchmark's everyday English
+sentences, one parallel sentence set per language and groups of easily confused English
+words; below them, the sentence sets of the tool-accuracy benchmark (Harvard, everyday,
+foreign-language, pitch and tagging sentences).
 
-Every text has a stable id (its position here), so splits can be given disjoint texts
-(sources.py) and an item's meta names the text it used. Append new texts at the end: ids of
-existing ones must not move, or the split of every later text would change.
+Every benchmark text has a stable id (its position here), so splits can be given disjoint
+texts (benchmark/sources.py) and an item's meta names the text it used. Append new texts at
+the end: ids of existing ones must not move, or the split of every later text would change.
 """
 
 from __future__ import annotations
@@ -146,3 +148,109 @@ WORD_GROUPS = (
 )
 
 DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+# --- texts of the tool-accuracy benchmark (evals/tool_bench) --------------------------------
+# Kept apart from SENTENCES: their cases and published figures were measured with these.
+
+# Harvard sentences, lists 1-4 (IEEE 1969): phonetically balanced, public domain.
+HARVARD = (
+    "The birch canoe slid on the smooth planks.", "Glue the sheet to the dark blue background.",
+    "It's easy to tell the depth of a well.", "These days a chicken leg is a rare dish.",
+    "Rice is often served in round bowls.", "The juice of lemons makes fine punch.",
+    "The box was thrown beside the parked truck.", "The hogs were fed chopped corn and garbage.",
+    "Four hours of steady work faced us.", "A large size in stockings is hard to sell.",
+    "The boy was there when the sun rose.", "A rod is used to catch pink salmon.",
+    "The source of the huge river is the clear spring.",
+    "Kick the ball straight and follow through.",
+    "Help the woman get back to her feet.", "A pot of tea helps to pass the evening.",
+    "Smoky fires lack flame and heat.", "The soft cushion broke the man's fall.",
+    "The salt breeze came across from the sea.", "The girl at the booth sold fifty bonds.",
+    "The small pup gnawed a hole in the sock.", "The fish twisted and turned on the bent hook.",
+    "Press the pants and sew a button on the vest.", "The swan dive was far short of perfect.",
+    "The beauty of the view stunned the young boy.", "Two blue fish swam in the tank.",
+    "Her purse was full of useless trash.", "The colt reared and threw the tall rider.",
+    "It snowed, rained, and hailed the same morning.", "Read verse out loud for pleasure.",
+    "Hoist the load to your left shoulder.", "Take the winding path to reach the lake.",
+    "Note closely the size of the gas tank.", "Wipe the grease off his dirty face.",
+    "Mend the coat before you go out.", "The wrist was badly strained and hung limp.",
+    "The stray cat gave birth to kittens.", "The young girl gave no clear response.",
+    "The meal was cooked before the bell rang.", "What joy there is in living.",
+)
+
+# Everyday English: what a recording in an audio question is likely to say. Whisper gets
+# more of it right than the Harvard sentences, which are built to be unpredictable.
+EVERYDAY = (
+    "Please remember to bring your umbrella because it might rain this afternoon.",
+    "The train to the city leaves from the second platform in ten minutes.",
+    "I would like a cup of coffee with milk and no sugar, please.",
+    "Our meeting has been moved to Thursday morning after lunch.",
+    "The children are playing football in the park behind the school.",
+    "Could you tell me where the nearest post office is?",
+    "We are going to visit my grandparents in the countryside next weekend.",
+    "The doctor said I should drink more water and get some rest.",
+    "Turn left at the traffic lights and the museum is on your right.",
+    "My sister is learning to play the piano and practises every evening.",
+    "The weather forecast says it will be sunny and warm tomorrow.",
+    "Thank you for calling, all of our agents are busy at the moment.",
+    "The library closes early on Sundays, so please return your books today.",
+    "He forgot his keys at the office and had to go back for them.",
+    "Dinner is ready, so please wash your hands and come to the table.",
+    "The new restaurant downtown serves the best pizza I have ever eaten.",
+    "Passengers are kindly asked to keep their luggage with them at all times.",
+    "She bought fresh vegetables and bread at the market this morning.",
+    "If you have any questions, please raise your hand and wait for your turn.",
+    "The concert was cancelled because the singer had a bad cold.",
+    "I think we should leave now if we want to catch the last bus.",
+    "The garden looks beautiful in spring when all the flowers are blooming.",
+    "Please turn off your mobile phones before the film starts.",
+    "My brother works as an engineer at a large company in the city.",
+    "We watched a documentary about elephants and their long journeys.",
+    "Do not forget to feed the cat before you go to work.",
+    "The shop on the corner sells newspapers, sweets and cold drinks.",
+    "After the storm, the whole village was without electricity for a day.",
+    "Welcome aboard, our flight today will take about two hours.",
+    "Can you help me carry these boxes up to the third floor?",
+)
+
+# Everyday sentences for spoken-language identification, by ISO 639-1 code.
+FOREIGN = {
+    "de": ("Der Hund läuft schnell über die grüne Wiese.",
+           "Heute Morgen habe ich frisches Brot beim Bäcker gekauft.",
+           "Wir fahren am Wochenende mit dem Zug nach Berlin.",
+           "Das Wetter ist heute kalt und sehr windig.",
+           "Meine Schwester liest am Abend gern spannende Bücher."),
+    "fr": ("Le chat dort tranquillement sur le canapé du salon.",
+           "Nous allons au marché pour acheter des légumes frais.",
+           "Il fait très beau aujourd'hui dans le sud de la France.",
+           "Mon frère travaille dans une grande banque à Paris.",
+           "Elle aime lire des romans policiers le soir."),
+    "es": ("El perro corre rápidamente por el parque verde.",
+           "Mañana vamos a visitar a mis abuelos en el campo.",
+           "La comida de este restaurante es muy buena.",
+           "Los niños juegan al fútbol después de la escuela.",
+           "Me gusta escuchar música cuando estoy cansado."),
+    "it": ("Il gatto dorme tranquillo sul divano del soggiorno.",
+           "Domani andiamo al mare con i nostri amici.",
+           "La pizza di questo ristorante è davvero buonissima.",
+           "Mio fratello lavora in una grande azienda a Milano.",
+           "Le ragazze cantano una canzone nella piazza del paese."),
+}
+
+# Short sentences whose voice's pitch (and so sex) is measured.
+PITCH_SENTENCES = ("Please remember to bring your umbrella this afternoon.",
+                   "The train to the city leaves from the second platform.",
+                   "Could you tell me where the nearest post office is?",
+                   "Our meeting has been moved to Thursday morning.")
+
+# Speech mixed under other sounds for sound tagging.
+TAGGING_SENTENCES = (
+    "The train to the city leaves at half past nine.",
+    "Please remember to bring your umbrella tomorrow.",
+    "We found a small cafe near the river last summer.",
+    "Turn left at the second light and park behind the school.",
+    "Her brother plays the violin in the evening.",
+    "The meeting has been moved to Thursday afternoon.",
+    "Could you read the last number again, slowly?",
+    "It was colder than anyone expected this morning.",
+)

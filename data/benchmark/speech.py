@@ -10,11 +10,11 @@ from typing import Any
 import numpy as np
 
 from .. import synth
+from ..texts import DIGIT_WORDS, LANGUAGE_NAMES
 from .audio import join
 from .parts import speak_at_rate
 from .skill import Draft, Rendered, Skill, pick, sample, shuffled
 from .sources import ASTERISK_SOURCE, Sources, Voice, text_source
-from .texts import DIGIT_WORDS, LANGUAGE_NAMES
 
 ORDINALS = ("first", "second", "third", "fourth")
 # Speaking rates offered (words per minute): neighbours ~30% apart, a window of four per item.

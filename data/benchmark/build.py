@@ -19,7 +19,9 @@ from typing import Iterator, Mapping, Sequence
 import numpy as np
 from tqdm import tqdm
 
-from ..synth import SR, write_wav
+from audiorouter.tools.audio import SAMPLE_RATE
+
+from ..synth import write_wav
 from .catalog import get_skills
 from .skill import Skill
 from .sources import SPLITS, split_sources
@@ -94,7 +96,7 @@ def draft_items(per_skill: int, seed: int, splits: Sequence[str] = SPLITS,
 
 def _checked(audio: np.ndarray, item_id: str) -> np.ndarray:
     """A renderer bug must fail the build, not ship a broken item."""
-    seconds = len(audio) / SR
+    seconds = len(audio) / SAMPLE_RATE
     peak = float(np.max(np.abs(audio), initial=0.0))
     if (audio.ndim != 1 or not np.all(np.isfinite(audio))
             or not MIN_SECONDS <= seconds <= MAX_SECONDS or not 0 < peak <= 1.0):
