@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from audiorouter.evals import env_bench
+from audiorouter.evals.benchmarks import env as env_bench
 
 pytestmark = pytest.mark.slow
 

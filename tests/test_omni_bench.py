@@ -1,6 +1,6 @@
 import json
 
-from audiorouter.evals import omni_bench
+from audiorouter.evals.benchmarks import omni as omni_bench
 
 
 def test_times_the_omni_reasoner_by_clip_length_with_and_without_evidence(tmp_path):

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from audiorouter.evals import free_form_bench, reasoner_bench
+from audiorouter.evals.benchmarks import free_form as free_form_bench, reasoner as reasoner_bench
 
 pytestmark = pytest.mark.slow
 

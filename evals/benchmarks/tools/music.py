@@ -22,7 +22,7 @@ import numpy as np
 
 from audiorouter.tools.music_common import note_name, pitch_class
 
-from .. import synth
+from audiorouter.evals import synth
 from .tasks import Case, ToolTask
 
 SR = synth.SR

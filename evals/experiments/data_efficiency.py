@@ -31,11 +31,11 @@ from audiorouter.tools.registry import tool_versions
 from audiorouter.training.train_router import Args as TrainArgs
 from audiorouter.training.train_router import main as train
 
-from .datasets import load_items
-from .docs_page import write_block
-from .report import pyplot, tool_calls
-from .runner import ORACLE, evaluate, file_identity
-from .scoring import accuracy, oracle_gain_recovered, paired_difference
+from audiorouter.evals.datasets import load_items
+from audiorouter.evals.docs_page import write_block
+from audiorouter.evals.report import pyplot, tool_calls
+from audiorouter.evals.runner import ORACLE, evaluate, file_identity
+from audiorouter.evals.scoring import accuracy, oracle_gain_recovered, paired_difference
 
 MARKS = ("<!-- data-efficiency:start -->", "<!-- data-efficiency:end -->")
 PLOT = "data_efficiency.png"  # in the out folder; the page links it there

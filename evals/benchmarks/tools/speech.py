@@ -8,25 +8,25 @@ Tasks:
 * `transcribe` language: espeak-ng German, French, Spanish, Italian and English;
 * `detect_speech`: speech-time IoU (0.1 s collar) with utterances placed among silence, noise
   or music, and no false speech on noise, music or drum hits alone;
-* `analyze_speakers`: the number of speakers in conversations of 1-3 voices. Its clustering
-  threshold was tuned on DEV_VOICES; the task draws from TEST_VOICES only.
+* the voices and sentences that `speakers.py` builds its conversations from.
 
-Word error rates compare words after `normalize_words` (case, punctuation and number
+Word error rates compare words after `word_error.normalize_words` (case, punctuation and number
 spelling removed). espeak-ng voices are much harder for Whisper than flite voices: report
 WER per voice family, not only the mean."""
 
 from __future__ import annotations
 
-import re
 from functools import partial
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from ..bench.parts import speak_at_rate
-from ..synth import (FLITE_VOICES, VOICE_SEX, asterisk_digits, cadence_clip, chord_clip, drum_loop,
-                     events_clip, fade, silence, speak, white_noise)
+from audiorouter.evals.bench.parts import speak_at_rate
+from audiorouter.evals.synth import (FLITE_VOICES, asterisk_digits, cadence_clip, chord_clip, drum_loop,
+                                     events_clip, fade, silence, speak, white_noise)
+
 from .tasks import Case, ToolTask
+from .word_error import wer
 
 SR = 16_000
 
@@ -120,63 +120,6 @@ ESPEAK_ENGLISH = ("en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-029", "e
 # one variant with two accents is never two "speakers"). kal and kal16 are the same person.
 DEV_VOICES = ("kal", "slt", "espeak+m1", "espeak+m3", "espeak+f1", "espeak+f3")
 TEST_VOICES = ("awb", "rms", "espeak+m2", "espeak+m4", "espeak+f2", "espeak+f4", "espeak+m6")
-
-
-# --- text normalisation and word error rate ---------------------------------------------
-
-_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-          "fourteen fifteen sixteen seventeen eighteen nineteen").split()
-_TENS = {w: 10 * i for i, w in enumerate(
-    "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
-_NUMBER = {w: i for i, w in enumerate(_UNITS)} | _TENS | {"oh": 0}
-
-
-def normalize_words(text: str) -> list[str]:
-    """Lower-case words without punctuation, every number written as single digits.
-
-    Whisper writes spoken digits as "471" or "4, 7, 1" and numbers as words or figures at
-    will; "four seven one", "471" and "4-7-1" all become ["4", "7", "1"], "fifty" and "50"
-    both ["5", "0"]. "oh" counts as zero only next to another number.
-    """
-    words = re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("-", " ")).replace("'", "").split()
-    values = [_NUMBER.get(w) for w in words]
-    out: list[str] = []
-    i = 0
-    while i < len(words):
-        value = values[i]
-        is_oh = words[i] == "oh" and not _next_to_number(values, words, i)
-        if value is None or is_oh:
-            out.extend(list(words[i]) if words[i].isdigit() else [words[i]])
-            i += 1
-            continue
-        if words[i] in _TENS and i + 1 < len(words) and (values[i + 1] or 0) in range(1, 10):
-            value += values[i + 1]
-            i += 1
-        out.extend(str(value))
-        i += 1
-    return out
-
-
-def _next_to_number(values: list[int | None], words: list[str], i: int) -> bool:
-    neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(words)]
-    return any(values[j] is not None and words[j] != "oh" or words[j].isdigit()
-               for j in neighbours)
-
-
-def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
-    """(edits, reference length) between normalised word sequences (Levenshtein)."""
-    ref, hyp = normalize_words(reference), normalize_words(hypothesis)
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
-    return row[-1], len(ref)
-
-
-def wer(reference: str, hypothesis: str) -> float:
-    edits, n = word_errors(reference, hypothesis)
-    return edits / max(n, 1)
 
 
 # --- audio builders -----------------------------------------------------------------------
@@ -395,100 +338,6 @@ def score_no_speech(output: Any, truth: list) -> float:
     return float(output.speech_s < 0.25)
 
 
-# --- speakers -------------------------------------------------------------------------------
-
-def conversation(rng: np.random.Generator, identities: list[str], n_turns: int,
-                 ) -> tuple[np.ndarray, list[tuple[float, float, int]]]:
-    """Turns of Harvard sentences by `identities` (each speaks at least once, never twice in
-    a row when there are several), 0.3-1.2 s apart. Truth: (start, end, speaker index)."""
-    voices = [voice_name(identity, rng) for identity in identities]
-    order = list(rng.permutation(len(voices)))
-    while len(order) < n_turns:
-        nxt = int(rng.integers(len(voices)))
-        if len(voices) == 1 or nxt != order[-1]:
-            order.append(nxt)
-    texts = rng.choice(HARVARD, size=len(order), replace=len(order) > len(HARVARD))
-    parts = [speak(str(text), voice=voices[who]) for text, who in zip(texts, order)]
-    gaps = list(rng.uniform(0.3, 1.2, size=len(parts) - 1))
-    audio, spans = place(parts, gaps, 0.3, 0.3)
-    return fade(audio), [(s, e, int(who)) for (s, e), who in zip(spans, order)]
-
-
-def speaker_cases_from(pool: tuple[str, ...]) -> Callable[[np.random.Generator, int], list[Case]]:
-    """Conversations of 1, 2 or 3 distinct identities from `pool`, 3-6 turns."""
-    def make(rng: np.random.Generator, n: int) -> list[Case]:
-        cases = []
-        for i in range(n):
-            k = 1 + i % 3
-            identities = [str(v) for v in rng.choice(pool, size=k, replace=False)]
-            audio, turns = conversation(rng, identities, int(rng.integers(max(k, 3), 7)))
-            cases.append(Case(f"speakers-{k}-{'-'.join(identities)}-{i}", audio,
-                              {"speakers": k, "turns": turns}))
-        return cases
-    return make
-
-
-def identity_gender(identity: str) -> str:
-    """The gender of a voice identity: the Asterisk prompts' real speaker is a woman; a
-    synthetic voice's is `synth.VOICE_SEX`, measured by pitch (an espeak-ng variant sounds
-    the same in every accent, so its en-us reading stands for it)."""
-    if identity == "asterisk":
-        return "female"
-    return VOICE_SEX[identity.replace("espeak+", "espeak:en-us+")]
-
-
-def gender_cases(rng: np.random.Generator, n: int) -> list[Case]:
-    """One voice per clip, in turn a held-out synthetic voice (a Harvard sentence) and the
-    real recorded speaker of the Asterisk prompts (a digit string). Truth: the gender."""
-    pool = (*TEST_VOICES, "espeak+f2", "espeak+f4")  # 4 female voices of 9, not 2 of 7
-    cases = []
-    for i in range(n):
-        if i % 3 == 2:
-            digits = "".join(str(d) for d in rng.integers(0, 10, size=int(rng.integers(4, 8))))
-            cases.append(Case(f"asterisk-{digits}", asterisk_digits(digits), "female"))
-            continue
-        identity = str(rng.choice(pool))
-        voice = voice_name(identity, rng)
-        cases.append(Case(f"{voice}-{i}", speak(str(rng.choice(HARVARD)), voice=voice),
-                          identity_gender(identity)))
-    return cases
-
-
-def score_gender(output: Any, truth: str) -> float:
-    """Right when the one speaker found is named with the true gender (unsure counts wrong)."""
-    return float(len(output.speakers) == 1 and output.speakers[0].gender == truth)
-
-
-def score_speaker_count(output: Any, truth: dict) -> float:
-    return float(output.speaker_count == truth["speakers"])
-
-
-def diarization_accuracy(output: Any, truth: dict, seconds: float) -> float:
-    """Share of true speech frames given the right speaker, under the best one-to-one
-    mapping of found to true labels (frames with no or a wrong label count as errors)."""
-    from scipy.optimize import linear_sum_assignment
-
-    ref = _label_frames([(s, e, w) for s, e, w in truth["turns"]], seconds)
-    hyp = _label_frames([(t.start_s, t.end_s, int(t.speaker.removeprefix("S")) - 1)
-                        for t in output.turns], seconds)
-    scored = ref >= 0
-    if not scored.any():
-        return 1.0
-    n_ref, n_hyp = ref.max() + 1, max(hyp.max() + 1, 1)
-    overlap = np.zeros((n_ref, n_hyp))
-    np.add.at(overlap, (ref[scored & (hyp >= 0)], hyp[scored & (hyp >= 0)]), 1)
-    rows, cols = linear_sum_assignment(-overlap)
-    return float(overlap[rows, cols].sum() / scored.sum())
-
-
-def _label_frames(turns: list[tuple[float, float, int]], seconds: float) -> np.ndarray:
-    t = np.arange(int(np.ceil(seconds / _FRAME_S))) * _FRAME_S + _FRAME_S / 2
-    labels = np.full(len(t), -1)
-    for start, end, who in turns:
-        labels[(t >= start) & (t < end)] = who
-    return labels
-
-
 TASKS: list[ToolTask] = [
     ToolTask(name="English transcription, Whisper base (synthetic voices + real digits)",
              tool="transcribe", metric="word error rate", make_cases=transcription_cases,
@@ -512,11 +361,4 @@ TASKS: list[ToolTask] = [
     ToolTask(name="no speech in noise or music alone", tool="detect_speech",
              metric="share of clips with < 0.25 s speech", make_cases=non_speech_cases,
              score=score_no_speech, goal=">= 0.95"),
-    ToolTask(name="number of speakers in 1-3 voice conversations (held-out voices)",
-             tool="analyze_speakers", metric="share with the right speaker count",
-             make_cases=speaker_cases_from(TEST_VOICES), score=score_speaker_count,
-             goal=">= 0.85"),
-    ToolTask(name="a speaker's gender (held-out voices + a real recorded woman)",
-             tool="analyze_speakers", metric="share with the right gender", make_cases=gender_cases,
-             score=score_gender, goal=">= 0.95"),
 ]

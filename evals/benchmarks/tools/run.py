@@ -25,11 +25,11 @@ from tqdm import tqdm
 from audiorouter.tools.registry import get_tool, tool_names
 from audiorouter.tools.runner import run_tools
 
-from . import music, sound, speech
-from ..docs_page import cpu_count, write_block
+from . import loudness, music, sound, speakers, speech
+from audiorouter.evals.docs_page import cpu_count, write_block
 from .tasks import ToolTask
 
-ALL_TASKS: list[ToolTask] = [*speech.TASKS, *sound.TASKS, *music.TASKS]
+ALL_TASKS: list[ToolTask] = [*speech.TASKS, *speakers.TASKS, *sound.TASKS, *loudness.TASKS, *music.TASKS]
 MARK_START, MARK_END = "<!-- tool-benchmark:start -->", "<!-- tool-benchmark:end -->"
 
 
