@@ -32,7 +32,7 @@ from audiorouter.training.train_router import Args as TrainArgs
 from audiorouter.training.train_router import main as train
 
 from audiorouter.evals.datasets import load_items
-from audiorouter.evals.docs_page import write_block
+from audiorouter.evals.render import write_block
 from audiorouter.evals.report import pyplot, tool_calls
 from audiorouter.evals.runner import ORACLE, evaluate, file_identity
 from audiorouter.evals.scoring import accuracy, oracle_gain_recovered, paired_difference
