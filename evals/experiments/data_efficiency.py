@@ -1,7 +1,7 @@
 """The data-efficiency experiment: routers trained on N items (several seeds) against no tools,
 all tools and the oracle, on one test file, with one frozen reasoner.
 
-    python -m audiorouter.evals.data_efficiency --train bench/train.json --test bench/test.json \
+    python -m audiorouter.evals.experiments.data_efficiency --train bench/train.json --test bench/test.json \
         --sizes 16 32 64 128 256 --seeds 0 1 2 --out runs/data-efficiency
 
 Each (size, seed) trains with ``training/train_router.py``'s defaults into
