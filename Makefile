@@ -50,10 +50,11 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
 
 bench: $(STAMP)
-	$(BIN)/python -m audiorouter.evals.tool_bench.run
-	$(BIN)/python -m audiorouter.evals.graph_bench
 	[ -f bench/dev.json ] || $(BIN)/audiorouter data build --out bench --splits dev --per-skill 6 --seed 0
-	$(BIN)/python -m audiorouter.evals.reasoner_bench --dataset bench/dev.json --per-skill 4
+	$(BIN)/audiorouter benchmark tools
+	$(BIN)/audiorouter benchmark graph
+	$(BIN)/audiorouter benchmark reasoner --dataset bench/dev.json --per-skill 4
+	$(BIN)/audiorouter render
 
 clean:
 	rm -rf $(VENV) build *.egg-info

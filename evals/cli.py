@@ -10,13 +10,17 @@ from typing import Optional
 import typer
 
 from audiorouter.evals.data_cli import data_app
+from audiorouter.evals.benchmarks.cli import benchmark_app
 from audiorouter.evals.eval_cli import eval_command
+from audiorouter.evals.render import render_command
 from audiorouter.tools.errors import AudioRouterError
 
 app = typer.Typer(help="AudioRouter: tool-augmented audio understanding.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 app.add_typer(data_app, name="data", help="Build the perception benchmark.")
 app.command("eval")(eval_command)
+app.add_typer(benchmark_app, name="benchmark", help="Measure tool accuracy and speed; results to the results folder.")
+app.command("render")(render_command)
 
 
 def _fail(error: Exception) -> None:

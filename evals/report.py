@@ -11,7 +11,7 @@ from pathlib import Path
 from statistics import fmean, median
 from typing import Mapping, Sequence
 
-from .docs_page import write_block
+from .render import write_block
 from .runner import ORACLE, Evaluation
 from .scoring import LOW_CONFIDENCE, Accuracy, accuracy, breakdown, confidence, indistinct, oracle_gain_recovered
 

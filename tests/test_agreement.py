@@ -1,6 +1,6 @@
 import json
 
-from audiorouter.evals.agreement import agreement, main
+from audiorouter.evals.experiments.agreement import agreement, main
 
 
 def write(folder, router, rows):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from audiorouter.data import synth
-from audiorouter.evals.tool_bench.speech import conversation, diarization_accuracy
+from audiorouter.evals.benchmarks.tools.speakers import conversation, diarization_accuracy
 from audiorouter.tools.analyze_speakers import (SpeakerAnalysis, SpeakerSummary, _merge_turns,
                                         analyze_speakers, cluster, estimate_gender,
                                         speech_pieces)

@@ -2,9 +2,9 @@ import math
 
 import pytest
 
-from audiorouter.evals import data_efficiency
-from audiorouter.evals.data_efficiency import Config, summarise
 from audiorouter.training.config import Args
+from audiorouter.evals.experiments import data_efficiency
+from audiorouter.evals.experiments.data_efficiency import Config, summarise
 
 
 def _records(correct: list[int], calls: int) -> list[dict]:
@@ -103,7 +103,7 @@ def test_the_experiment_trains_evaluates_and_writes_its_table(tmp_path):
 
 
 def test_runs_are_every_size_per_seed_or_the_pairs_given():
-    from audiorouter.evals.data_efficiency import planned_runs
+    from audiorouter.evals.experiments.data_efficiency import planned_runs
 
     assert planned_runs(Config(train="t", test="t", sizes=[16, 32], seeds=[0, 1])) == [(16, 0), (32, 0), (16, 1), (32, 1)]
     assert planned_runs(Config(train="t", test="t", runs=["16:0", "16:1", "32:0"])) == [(16, 0), (16, 1), (32, 0)]
@@ -114,7 +114,8 @@ def test_runs_are_every_size_per_seed_or_the_pairs_given():
 def test_a_router_says_what_it_was_really_trained_on(tmp_path, capsys):
     from audiorouter.agent.routers.features import FEATURE_DIM
     from audiorouter.agent.routers.learned import policy_network, save_router
-    from audiorouter.evals.data_efficiency import trained_router
+    from audiorouter.evals.experiments.data_efficiency import trained_router
+    from audiorouter.evals.experiments.data_efficiency import trained_router
     from audiorouter.tools import tool_names
     from audiorouter.tools.registry import tool_versions
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from audiorouter.data import synth
-from audiorouter.evals.tool_bench.speech import (background, lay_over, place, speech_iou,
+from audiorouter.evals.benchmarks.tools.speech import (background, lay_over, place, speech_iou,
                                                  speech_mask)
 from audiorouter.tools.base import ToolFailure
 from audiorouter.tools.detect_speech import SpeechActivity, detect_speech

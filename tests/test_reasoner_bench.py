@@ -2,7 +2,9 @@ import json
 
 import pytest
 
-from audiorouter.evals import free_form_bench, reasoner_bench
+from audiorouter.evals.benchmarks import free_form as free_form_bench
+from audiorouter.evals.benchmarks import reasoner as reasoner_bench
+from audiorouter.evals.render import render_pages
 
 pytestmark = pytest.mark.slow
 
@@ -17,7 +19,8 @@ def dev_items(tmp_path_factory):
 
 
 def page(tmp_path):
-    docs = tmp_path / "benchmarks.md"
+    docs = tmp_path / "docs" / "benchmarks.md"
+    docs.parent.mkdir()
     docs.write_text("# Benchmarks\n\nkept\n")
     return docs
 
@@ -25,24 +28,24 @@ def page(tmp_path):
 def test_reasoner_variants_are_compared_on_the_same_items(tmp_path, dev_items):
     docs = page(tmp_path)
     variants = ["letters, cyclic rotations", "option text, worked examples (default)"]
-    results = reasoner_bench.main(["--dataset", str(dev_items), "--per-skill", "1", "--model",
-                                   "smollm2-135m-instruct", "--variants", *variants,
-                                   "--out", str(tmp_path / "r.json"), "--docs", str(docs)])
+    results = reasoner_bench.command(dataset=dev_items, per_skill=1, variants=variants,
+                                     model="smollm2-135m-instruct", results=tmp_path / "results")
+    render_pages(tmp_path / "results", docs.parent)
     assert results["items"] == 2 and list(results["variants"]) == variants
     for v in results["variants"].values():
         assert v["all"]["n"] == v["none"]["n"] == 2 and 0 <= v["all"]["p_right"] <= 1
         assert v["all"]["item_tokens"] > v["none"]["item_tokens"] > 0  # evidence adds tokens
-    assert json.loads((tmp_path / "r.json").read_text())["variants"].keys() == results["variants"].keys()
+    assert json.loads((tmp_path / "results" / "reasoner.json").read_text())["variants"].keys() == results["variants"].keys()
     text = docs.read_text()
-    assert "kept" in text and text.count(reasoner_bench.MARKS[0]) == 1 and "| letters, cyclic rotations |" in text
+    assert "kept" in text and text.count("<!-- reasoner-benchmark:start -->") == 1 and "| letters, cyclic rotations |" in text
 
 
 def test_free_form_answers_are_scored_by_the_value_they_name(tmp_path, dev_items):
     docs = page(tmp_path)
-    results = free_form_bench.main(["--dataset", str(dev_items), "--per-skill", "1", "--model",
-                                    "smollm2-135m-instruct", "--out", str(tmp_path / "f.json"),
-                                    "--docs", str(docs)])
+    results = free_form_bench.command(dataset=dev_items, per_skill=1, model="smollm2-135m-instruct",
+                                      results=tmp_path / "results")
+    render_pages(tmp_path / "results", docs.parent)
     assert len(results["answers"]) == 2 and all(a["text"] for a in results["answers"])
     assert results["accuracy"] == sum(a["correct"] for a in results["answers"]) / 2
     assert sum(n for _, n in results["per_skill"].values()) == 2
-    assert free_form_bench.MARKS[0] in docs.read_text()
+    assert "<!-- free-form-benchmark:start -->" in docs.read_text()

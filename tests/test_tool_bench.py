@@ -2,7 +2,7 @@
 
 import pytest
 
-from audiorouter.evals.tool_bench.run import ALL_TASKS, task_rng
+from audiorouter.evals.benchmarks.tools.run import ALL_TASKS, task_rng
 from audiorouter.tools import get_tool
 
 

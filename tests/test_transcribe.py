@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from audiorouter.data import synth
-from audiorouter.evals.tool_bench.speech import normalize_words, wer
+from audiorouter.evals.benchmarks.tools.word_error import normalize_words, wer
 from audiorouter.tools.base import ToolFailure
 from audiorouter.tools.speech_common import TimeSpan
 from audiorouter.tools.transcribe import (Transcript, TranscriptSegment, numbers_as_digits, transcribe,

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from audiorouter.evals.wording_check import compare, main, paired_difference
+from audiorouter.evals.experiments.wording_check import compare, main, paired_difference
 
 
 def record(item_id, skill, correct, tools):

@@ -1,6 +1,6 @@
 """`analyze_harmony`: key and mode, chords over time, and the notes that sound.
 
-Measured against ground truth (evals/tool_bench/music.py; FluidR3 renderings), seconds per
+Measured against ground truth (evals/benchmarks/tools/music.py; FluidR3 renderings), seconds per
 audio second in brackets:
 
 * Key: essentia KeyExtractor on I-IV-V-I / i-iv-V-i cadences in all 24 keys (48 clips, 8

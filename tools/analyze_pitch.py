@@ -1,6 +1,6 @@
 """`analyze_pitch`: how high the voice or the instrument is, and where the pitch goes.
 
-Measured against ground truth (evals/tool_bench/music.py), share of clips whose median f0
+Measured against ground truth (evals/benchmarks/tools/music.py), share of clips whose median f0
 lies within 50 cents of the truth, and seconds per audio second:
 
 * Praat autocorrelation (parselmouth `to_pitch_ac`, 50-2200 Hz), on 150 held FluidR3

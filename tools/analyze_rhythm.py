@@ -1,6 +1,6 @@
 """`analyze_rhythm`: tempo, beats and onsets of music.
 
-Measured against ground truth (evals/tool_bench/music.py; 40 FluidR3 drum loops of 8 GM
+Measured against ground truth (evals/benchmarks/tools/music.py; 40 FluidR3 drum loops of 8 GM
 kits and 16 pitched cadences, tempi 60-180 BPM), tempo within 4% / within 4% of the true
 tempo or its half or double, and seconds per audio second:
 

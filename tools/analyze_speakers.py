@@ -12,7 +12,7 @@ from .audio import SAMPLE_RATE, Clip
 from .base import ToolArgs, ToolOutput, audio_tool, load_once, ordinal
 from .speech_common import MAX_ITEMS, TimeSpan, speech_segments
 
-# Tuned on the DEV voices of evals/tool_bench/speech.py: speaker count right on 46 of 48
+# Tuned on the DEV voices of evals/benchmarks/tools/speech.py: speaker count right on 46 of 48
 # conversations at 0.25-0.275 (0.875 at 0.35, 0.67 at 0.2); held-out voices peak at 0.25.
 DISTANCE_THRESHOLD = 0.27
 # Speech is embedded in pieces of at most this length: long enough for a stable embedding,

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from .audio import SAMPLE_RATE
 
-# Defaults measured on the speech benchmark (evals/tool_bench/speech.py): boundaries within
+# Defaults measured on the speech benchmark (evals/benchmarks/tools/speech.py): boundaries within
 # a few tens of ms of the truth, no speech found in noise or music.
 VAD_THRESHOLD = 0.5
 MIN_SPEECH_MS = 250

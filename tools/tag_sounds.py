@@ -7,7 +7,7 @@ with triangles in the mel domain (as tf.signal builds them), log(mel + 0.001), 9
 patches every 48 frames (0.96 s windows, 0.48 s hop). The model's input quantisation range
 starts at exactly log(0.001), which confirms that offset.
 
-Measured (evals/tool_bench/sound.py and 17 known sounds): speech -> Speech 1.00, 1 kHz
+Measured (evals/benchmarks/tools/sound.py and 17 known sounds): speech -> Speech 1.00, 1 kHz
 sine -> Beep/Sine wave, freedesktop phone-incoming-call -> Telephone bell ringing,
 camera-shutter -> Camera, trash-empty -> Crumpling, drum loop -> Drum kit/Percussion,
 white noise -> White noise, digital silence -> Silence; librosa-style mel triangles or a

@@ -1,32 +1,32 @@
 """Measure the graph: time per stage, parallel vs sequential tools, the graph's overhead over
 calling the stages directly, and the reasoner's prompt speed vs llama.cpp alone.
 
-    python -m audiorouter.evals.graph_bench [--repeats 3]
+    audiorouter benchmark graph [--repeats 3]
 
 Every comparison is a ratio of two variants measured in the same run on the same clip.
-Results go to docs/graph_benchmark.json and a table between markers in docs/benchmarks.md.
+Results go to ``graph.json`` in the results folder; `audiorouter render` makes the table of
+docs/benchmarks.md from it.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np
+import typer
 
 from audiorouter.agent.builder import build_graph
 from audiorouter.agent.local_llm import chatml, load_local_llm
 from audiorouter.agent.reasoners.cascade import CascadeReasoner
 from audiorouter.agent.reasoners.prompts import evidence_lines
 from audiorouter.agent.routers.routing import AllToolsRouter
-from audiorouter.evals.docs_page import cpu_count, write_block
 from audiorouter.tools import load_audio, run_tools, tool_names
 from audiorouter.tools.models import QWEN_CODER_1_5B
 
-MARKS = ("<!-- graph-benchmark:start -->", "<!-- graph-benchmark:end -->")
+from .record import RESULTS_DIR, ResultsDir, command_line, cpu_count, measured, save, table
+
 QUESTION = "How many knocks come after the voice?"
 CHOICES = ["2", "3", "4", "5"]
 
@@ -93,25 +93,21 @@ def prompt_speed(repeats: int) -> dict[str, float]:
             "audiorouter_tok_s": round(len(tokens) / t_ours, 1), "ratio": round(t_ours / t_raw, 3)}
 
 
-def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=Path("docs/graph_benchmark.json"))
-    parser.add_argument("--docs", type=Path, default=Path("docs/benchmarks.md"))
-    args = parser.parse_args(argv)
-
+def command(repeats: int = typer.Option(3, help="timed runs of each variant"),
+            results: ResultsDir = RESULTS_DIR) -> dict:
+    """Time the graph: stages, parallel vs sequential tools, overhead, prompt speed."""
     audio = ten_second_clip()
     clip = load_audio(audio, 16_000)
     reasoner = CascadeReasoner(use_cache=False)
     router = AllToolsRouter()
     graph = build_graph(router, reasoner, cache_tools=False)
-    stages = stage_times(graph, reasoner, audio, args.repeats)  # the first run also loads every model
+    stages = stage_times(graph, reasoner, audio, repeats)  # the first run also loads every model
 
     names = tool_names()
     summaries = evidence_lines(run_tools(clip, names))
     evidence_tokens = len(load_local_llm(QWEN_CODER_1_5B).tokenize("\n".join(summaries)))
-    parallel = best(lambda: run_tools(clip, names, use_cache=False), args.repeats)
-    sequential = best(lambda: run_tools(clip, names, parallel=False, use_cache=False), args.repeats)
+    parallel = best(lambda: run_tools(clip, names, use_cache=False), repeats)
+    sequential = best(lambda: run_tools(clip, names, parallel=False, use_cache=False), repeats)
 
     def direct():
         c = load_audio((audio, 16_000))
@@ -122,40 +118,33 @@ def main(argv: list[str] | None = None) -> dict:
     def through_graph():
         graph.invoke({"audio": (audio, 16_000), "question": QUESTION, "choices": CHOICES})
 
-    t_direct, t_graph = best(cold_prompt(direct, reasoner), args.repeats), best(cold_prompt(through_graph, reasoner), args.repeats)
-    results = {"clip_seconds": 10.0, "cpus": cpu_count(), "stages_s": stages,
+    t_direct, t_graph = best(cold_prompt(direct, reasoner), repeats), best(cold_prompt(through_graph, reasoner), repeats)
+    outcome = {"clip_seconds": 10.0, "cpus": cpu_count(), "stages_s": stages,
                "tools_parallel_s": round(parallel, 3), "tools_sequential_s": round(sequential, 3),
                "parallel_speedup": round(sequential / parallel, 2),
                "direct_s": round(t_direct, 3), "graph_s": round(t_graph, 3),
-               "graph_overhead_ratio": round(t_graph / t_direct, 3), "prompt": prompt_speed(args.repeats),
-               "evidence_tokens": evidence_tokens}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2))
-    write_block(args.docs, render(results, args), MARKS)
-    print(json.dumps(results, indent=2))
-    return results
+               "graph_overhead_ratio": round(t_graph / t_direct, 3), "prompt": prompt_speed(repeats),
+               "evidence_tokens": evidence_tokens, "repeats": repeats,
+               "measured": measured(command_line("graph", "--repeats", repeats))}
+    save(outcome, results, "graph")
+    typer.echo(json.dumps(outcome, indent=2))
+    return outcome
 
 
-def render(r: dict, args: argparse.Namespace) -> str:
-    s, p = r["stages_s"], r["prompt"]
+def render(r: dict) -> str:
+    """The graph table of docs/benchmarks.md from a run's results."""
+    s, p, m = r["stages_s"], r["prompt"], r["measured"]
     return "\n".join([
-        MARKS[0], "",
-        f"Measured by `python -m audiorouter.evals.graph_bench --repeats {args.repeats}` on {r['cpus']} CPU "
-        f"cores ({time.strftime('%Y-%m-%d')}): a 10 s clip (speech, knocks, a drum loop), every tool "
+        f"Measured by `{m['command']}` on {r['cpus']} CPU "
+        f"cores ({m['date']}): a 10 s clip (speech, knocks, a drum loop), every tool "
         f"(cache off), the Qwen2.5-Coder-1.5B cascade reasoner scoring each option's text (answer cache off, "
         f"KV cache holding only the shared instruction-and-examples prefix before each question).", "",
-        "| stage | median seconds |", "|---|---|",
-        *(f"| {k} | {v:.3f} |" for k, v in s.items()), "",
+        *table(["stage", "median seconds"], ([k, f"{v:.3f}"] for k, v in s.items())), "",
         f"The ten tools' summaries of this clip are {r['evidence_tokens']} tokens (Qwen2.5 tokenizer).", "",
         "| comparison (same run) | A | B | ratio |", "|---|---|---|---|",
-        f"| tools: sequential (A) vs parallel (B), best of {args.repeats} | {r['tools_sequential_s']:.2f} s | "
+        f"| tools: sequential (A) vs parallel (B), best of {r['repeats']} | {r['tools_sequential_s']:.2f} s | "
         f"{r['tools_parallel_s']:.2f} s | {r['parallel_speedup']:.2f}x faster in parallel |",
         f"| whole question: graph (A) vs the stages called directly (B) | {r['graph_s']:.2f} s | "
         f"{r['direct_s']:.2f} s | {r['graph_overhead_ratio']:.3f} |",
         f"| prompt processing, {p['tokens']} tokens: LocalLLM (A) vs raw llama.cpp decode (B) | "
-        f"{p['audiorouter_tok_s']} tok/s | {p['llama_cpp_tok_s']} tok/s | {p['ratio']:.3f} (time) |",
-        "", MARKS[1]])
-
-
-if __name__ == "__main__":
-    main()
+        f"{p['audiorouter_tok_s']} tok/s | {p['llama_cpp_tok_s']} tok/s | {p['ratio']:.3f} (time) |"])

@@ -1,7 +1,7 @@
 """The data-efficiency experiment: routers trained on N items (several seeds) against no tools,
 all tools and the oracle, on one test file, with one frozen reasoner.
 
-    python -m audiorouter.evals.data_efficiency --train bench/train.json --test bench/test.json \
+    python -m audiorouter.evals.experiments.data_efficiency --train bench/train.json --test bench/test.json \
         --sizes 16 32 64 128 256 --seeds 0 1 2 --out runs/data-efficiency
 
 Each (size, seed) trains with ``training/train_router.py``'s defaults into
@@ -32,10 +32,10 @@ from audiorouter.tools.registry import tool_versions
 from audiorouter.training.config import Args as TrainArgs
 from audiorouter.training.train_router import main as train
 
-from .docs_page import write_block
-from .report import pyplot, tool_calls
-from .runner import ORACLE, evaluate, file_identity
-from .scoring import accuracy, oracle_gain_recovered, paired_difference
+from audiorouter.evals.render import write_block
+from audiorouter.evals.report import pyplot, tool_calls
+from audiorouter.evals.runner import ORACLE, evaluate, file_identity
+from audiorouter.evals.scoring import accuracy, oracle_gain_recovered, paired_difference
 
 MARKS = ("<!-- data-efficiency:start -->", "<!-- data-efficiency:end -->")
 PLOT = "data_efficiency.png"  # in the out folder; the page links it there

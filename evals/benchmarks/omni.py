@@ -1,8 +1,8 @@
 """Time the paper's reasoner, Qwen2.5-Omni, at real size: what one answer costs by clip length,
 with and without tool evidence.
 
-    python -m audiorouter.evals.omni_bench --size 7b --device cuda   # a GPU with ~20 GB
-    python -m audiorouter.evals.omni_bench --size tiny               # the same code path, on CPU
+    audiorouter benchmark omni --size 7b --device cuda   # a GPU with ~20 GB
+    audiorouter benchmark omni --size tiny               # the same code path, on CPU
 
 The thinker is built from Qwen2.5-Omni-7B's published layer sizes with random weights
 (`build_random_qwen_omni`), so this runs without the hub; the cost of a forward pass does not
@@ -14,26 +14,29 @@ The clip is the shipped example, repeated or cut to each length. The evidence is
 summary on that clip, read from ``--evidence`` (written there by running the tools here when
 the file does not exist). Text is tokenized by the small offline tokenizer, which splits words
 finer than Qwen's own; prompt tokens are reported so the reader can tell.
-Results go to ``--out`` (JSON) and a table between markers in ``--docs``.
+Results go to ``omni.json`` in the results folder; `audiorouter render` makes the table of
+docs/benchmarks.md from it.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import time
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
+import typer
 
 from audiorouter.agent.reasoners.qwen_omni import (SAMPLE_RATE, QwenOmniReasoner, _default_device, _dtype_name,
                                          build_random_qwen_omni)
-from audiorouter.evals.docs_page import write_block
 from audiorouter.tools import ToolOutput, load_audio
 from audiorouter.tools.examples import EXAMPLE_CHOICES, EXAMPLE_CLIP, EXAMPLE_QUESTION
 
-MARKS = ("<!-- omni-benchmark:start -->", "<!-- omni-benchmark:end -->")
+from .record import RESULTS_DIR, ResultsDir, command_line, measured, save
+
+SIZES = ("tiny", "7b")
 
 
 def clip_of_length(seconds: float):
@@ -83,54 +86,53 @@ def seconds_of(fn) -> float:
     return time.perf_counter() - start
 
 
-def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--size", default="7b", choices=["tiny", "7b"])
-    parser.add_argument("--device", default=None, help="default: cuda when available, else cpu")
-    parser.add_argument("--seconds", type=float, nargs="+", default=[1, 5, 10, 30])
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--evidence", type=Path, default=Path("docs/omni_evidence.json"))
-    parser.add_argument("--out", type=Path, default=Path("docs/omni_benchmark.json"))
-    parser.add_argument("--docs", type=Path, default=Path("docs/benchmarks.md"))
-    args = parser.parse_args(argv)
-
+def command(
+    size: str = typer.Option("7b", help="tiny or 7b"),
+    device: Optional[str] = typer.Option(None, help="default: cuda when available, else cpu"),
+    seconds: list[float] = typer.Option([1, 5, 10, 30], "--seconds", help="clip lengths (repeat)"),
+    repeats: int = 5,
+    evidence: Optional[Path] = typer.Option(None, help="tool summaries of the example clip "
+                                            "(default: omni_evidence.json in the results folder)"),
+    results: ResultsDir = RESULTS_DIR,
+) -> dict:
+    """Time Qwen2.5-Omni (random weights at real size) answering, with and without evidence."""
     import torch
 
-    device = args.device or _default_device()
+    if size not in SIZES:
+        raise typer.BadParameter(f"size is one of {', '.join(SIZES)}, not {size}")
+    device = device or _default_device()
     dtype = getattr(torch, _dtype_name(None, device))  # the reasoner's own rule: bf16 on GPU
-    evidence = example_evidence(args.evidence)
+    summaries = example_evidence(evidence or results / "omni_evidence.json")
     start = time.perf_counter()
-    model, processor = build_random_qwen_omni(args.size, device=device, dtype=dtype)
+    model, processor = build_random_qwen_omni(size, device=device, dtype=dtype)
     build_s = time.perf_counter() - start
-    reasoner = QwenOmniReasoner(f"random-{args.size}", model_obj=model, processor=processor)
+    reasoner = QwenOmniReasoner(f"random-{size}", model_obj=model, processor=processor)
 
     rows = []
-    for seconds in args.seconds:
-        clip = clip_of_length(seconds)
-        bare, told = (time_answers(reasoner, clip, e, args.repeats) for e in ([], evidence))
-        rows.append({"clip_s": seconds, "no_tools": bare, "all_tools": told,
+    for length in seconds:
+        clip = clip_of_length(length)
+        bare, told = (time_answers(reasoner, clip, e, repeats) for e in ([], summaries))
+        rows.append({"clip_s": length, "no_tools": bare, "all_tools": told,
                      "evidence_cost_ratio": round(told["seconds"] / bare["seconds"], 3)})
-    results = {
-        "size": args.size, "device": torch.cuda.get_device_name() if device.startswith("cuda") else device,
+    outcome = {
+        "size": size, "device": torch.cuda.get_device_name() if device.startswith("cuda") else device,
         "dtype": str(dtype).removeprefix("torch."), "torch": torch.__version__,
         "parameters_b": round(sum(p.numel() for p in model.parameters()) / 1e9, 3),
-        "build_s": round(build_s, 1), "evidence_tools": len(evidence), "repeats": args.repeats,
+        "build_s": round(build_s, 1), "evidence_tools": len(summaries), "repeats": repeats,
         "peak_gpu_gb": (round(torch.cuda.max_memory_allocated() / 2**30, 2)
                         if device.startswith("cuda") else None),
-        "rows": rows}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2))
-    write_block(args.docs, render(results), MARKS)
-    print(json.dumps(results, indent=2))
-    return results
+        "rows": rows, "measured": measured(command_line("omni", "--size", size))}
+    save(outcome, results, "omni")
+    typer.echo(json.dumps(outcome, indent=2))
+    return outcome
 
 
 def render(r: dict) -> str:
+    """The Qwen2.5-Omni table of docs/benchmarks.md from a run's results."""
     memory = f", peak GPU memory {r['peak_gpu_gb']} GB" if r["peak_gpu_gb"] is not None else ""
     return "\n".join([
-        MARKS[0], "",
-        f"Measured by `python -m audiorouter.evals.omni_bench --size {r['size']}` on {r['device']} "
-        f"({r['dtype']}, torch {r['torch']}, {time.strftime('%Y-%m-%d')}): a Qwen2.5-Omni thinker "
+        f"Measured by `{r['measured']['command']}` on {r['device']} "
+        f"({r['dtype']}, torch {r['torch']}, {r['measured']['date']}): a Qwen2.5-Omni thinker "
         f"of {r['parameters_b']} B random weights{memory}; median of {r['repeats']} answers to a "
         f"4-option question, each one `QwenOmniReasoner.answer` (features, one forward pass, the "
         f"letters' scores). 'All tools' adds the {r['evidence_tools']} tool summaries of the example "
@@ -142,9 +144,4 @@ def render(r: dict) -> str:
           f"{row['no_tools']['seconds']:.3f} ({row['no_tools']['prompt_tokens']}) | "
           f"{row['all_tools']['seconds']:.3f} ({row['all_tools']['prompt_tokens']}) | "
           f"{row['evidence_cost_ratio']:.2f} | {row['all_tools']['prepare_seconds']:.3f} |"
-          for row in r["rows"]),
-        "", MARKS[1]])
-
-
-if __name__ == "__main__":
-    main()
+          for row in r["rows"])])

@@ -1,7 +1,7 @@
 """Do two evaluations of the same items choose the same options? (Another machine, another
 thread count, another library version: the answers should not move.)
 
-    python -m audiorouter.evals.agreement results/eval-a results/eval-b
+    python -m audiorouter.evals.experiments.agreement results/eval-a results/eval-b
 
 Per router found in both folders: the items both answered, the share where the chosen option
 is the same, and the largest difference in any option's probability.
@@ -13,7 +13,7 @@ import argparse
 import json
 from pathlib import Path
 
-from .runner import ORACLE
+from audiorouter.evals.runner import ORACLE
 
 
 def agreement(a: Path, b: Path) -> dict[str, dict]:

@@ -1,36 +1,34 @@
-"""Measure every tool against ground truth and time the suite; write docs/benchmarks.md.
+"""Measure every tool against ground truth and time the suite.
 
-    python -m audiorouter.evals.tool_bench.run --cases 20 --seed 0
+    audiorouter benchmark tools --cases 20 --seed 0
 
 Per task: accuracy (the task's metric) and seconds of compute per second of audio, warm.
 Then the whole suite on one 10 s clip: all tools in parallel vs one after another, as a
-ratio measured in the same run. Results go to a JSON file and a table between markers in
-the docs page, so the page keeps whatever else it says.
+ratio measured in the same run. Results go to ``tools.json`` in the results folder;
+`audiorouter render` makes the table of docs/benchmarks.md from it.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import platform
 import statistics
 import time
 import zlib
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from typing import Optional
 
 import numpy as np
+import typer
 from tqdm import tqdm
 
 from audiorouter.tools.registry import get_tool, tool_names
 from audiorouter.tools.runner import run_tools
 
-from . import music, sound, speech
-from ..docs_page import cpu_count, write_block
+from . import loudness, music, sound, speakers, speech
+from ..record import RESULTS_DIR, ResultsDir, command_line, measured, save, table
 from .tasks import ToolTask
 
-ALL_TASKS: list[ToolTask] = [*speech.TASKS, *sound.TASKS, *music.TASKS]
-MARK_START, MARK_END = "<!-- tool-benchmark:start -->", "<!-- tool-benchmark:end -->"
+ALL_TASKS: list[ToolTask] = [*speech.TASKS, *speakers.TASKS, *sound.TASKS, *loudness.TASKS, *music.TASKS]
 
 
 @dataclass
@@ -101,52 +99,46 @@ def suite_timing(clip_seconds: float = 10.0, repeats: int = 3) -> dict:
             "per_tool_s": {k: round(v, 3) for k, v in per_tool.items()}}
 
 
-def render_markdown(results: list[TaskResult], suite: dict, args: argparse.Namespace) -> str:
-    lines = [MARK_START, "",
-             f"Measured by `python -m audiorouter.evals.tool_bench.run --cases {args.cases} "
-             f"--seed {args.seed}` on {platform.machine()} with {cpu_count()} CPU cores "
-             f"({time.strftime('%Y-%m-%d')}). Ground truth by construction (evals/synth.py).", "",
-             "| task | tool | metric | cases | result | goal | failures | s per audio s |",
-             "|---|---|---|---|---|---|---|---|"]
-    for r in results:
-        lines.append(f"| {r.task} | `{r.tool}` | {r.metric} | {r.cases} | {r.score:.3g} | "
-                     f"{r.goal} | {r.failures} | {r.seconds_per_audio_second:.4f} |")
-    lines += ["", f"All {suite['tools']} tools on one {suite['clip_seconds']:.0f} s clip, warm, best of 3: "
-              f"parallel **{suite['parallel_s']:.2f} s**, sequential {suite['sequential_s']:.2f} s "
-              f"(parallel is {suite['parallel_speedup']:.2f}x faster, same run).", "",
-              "| tool | seconds on the 10 s clip (sequential run) |", "|---|---|"]
-    lines += [f"| `{k}` | {v:.3f} |" for k, v in sorted(suite["per_tool_s"].items(), key=lambda kv: -kv[1])]
-    return "\n".join(lines + ["", MARK_END])
+def render(r: dict) -> str:
+    """The tool table of docs/benchmarks.md from a run's results."""
+    m, suite = r["measured"], r["suite"]
+    return "\n".join([
+        f"Measured by `{m['command']}` on {m['machine']} with {m['cpus']} CPU cores ({m['date']}). "
+        "Ground truth by construction (evals/synth.py).", "",
+        *table(["task", "tool", "metric", "cases", "result", "goal", "failures", "s per audio s"],
+               ([t["task"], f"`{t['tool']}`", t["metric"], t["cases"], f"{t['score']:.3g}", t["goal"],
+                 t["failures"], f"{t['seconds_per_audio_second']:.4f}"] for t in r["tasks"])),
+        "", f"All {suite['tools']} tools on one {suite['clip_seconds']:.0f} s clip, warm, best of 3: "
+        f"parallel **{suite['parallel_s']:.2f} s**, sequential {suite['sequential_s']:.2f} s "
+        f"(parallel is {suite['parallel_speedup']:.2f}x faster, same run).", "",
+        *table(["tool", "seconds on the 10 s clip (sequential run)"],
+               ([f"`{k}`", f"{v:.3f}"] for k, v in sorted(suite["per_tool_s"].items(), key=lambda kv: -kv[1])))])
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--cases", type=int, default=20, help="ground-truth clips per task")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--tasks", nargs="*", help="only tasks whose name contains one of these")
-    parser.add_argument("--out", type=Path, default=Path("docs/benchmarks.json"))
-    parser.add_argument("--docs", type=Path, default=Path("docs/benchmarks.md"))
-    parser.add_argument("--no-suite", action="store_true", help="skip the 10-tool timing")
-    parser.add_argument("--suite-only", action="store_true",
-                        help="re-time the suite, keeping the task results already in --out")
-    args = parser.parse_args(argv)
-    tasks = [t for t in ALL_TASKS if not args.tasks or any(s in t.name for s in args.tasks)]
-    results = []
-    if args.suite_only:
-        results = [TaskResult(**r) for r in json.loads(args.out.read_text())["tasks"]]
-        tasks = []
-    for task in tqdm(tasks, desc="tasks"):
-        result = run_task(task, task_rng(args.seed, task), args.cases)
+def command(
+    cases: int = typer.Option(20, help="ground-truth clips per task"),
+    seed: int = 0,
+    tasks: list[str] = typer.Option([], "--tasks", help="only tasks whose name contains this (repeat)"),
+    no_suite: bool = typer.Option(False, "--no-suite", help="skip the 10-tool timing"),
+    suite_only: bool = typer.Option(False, "--suite-only",
+                                    help="re-time the suite, keeping the task results already saved"),
+    name: Optional[str] = typer.Option(None, help="result file name (default: tools; a partial run "
+                                       "with --tasks or --no-suite: tools-partial)"),
+    results: ResultsDir = RESULTS_DIR,
+) -> None:
+    """Every tool against ground truth (accuracy, seconds per audio second) and the suite's timing."""
+    name = name or ("tools-partial" if tasks or no_suite else "tools")
+    chosen = [t for t in ALL_TASKS if not tasks or any(s in t.name for s in tasks)]
+    done = []
+    if suite_only:
+        done = [TaskResult(**r) for r in json.loads((results / f"{name}.json").read_text())["tasks"]]
+        chosen = []
+    for task in tqdm(chosen, desc="tasks"):
+        result = run_task(task, task_rng(seed, task), cases)
         tqdm.write(f"{result.task}: {result.score:.3g} ({result.metric}; goal {result.goal}); "
                    f"{result.seconds_per_audio_second:.4f} s/s")
-        results.append(result)
-    suite = {} if args.no_suite else suite_timing()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"tasks": [asdict(r) for r in results], "suite": suite}, indent=2))
-    if suite and not args.tasks:
-        write_block(args.docs, render_markdown(results, suite, args), (MARK_START, MARK_END))
-    print(json.dumps(suite, indent=2) if suite else "")
-
-
-if __name__ == "__main__":
-    main()
+        done.append(result)
+    suite = {} if no_suite else suite_timing()
+    save({"tasks": [asdict(r) for r in done], "suite": suite,
+          "measured": measured(command_line("tools", "--cases", cases, "--seed", seed))}, results, name)
+    typer.echo(json.dumps(suite, indent=2) if suite else "")

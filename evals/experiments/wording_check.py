@@ -3,7 +3,7 @@ wordings it trained on and in held-out wordings (`audiorouter bench reword`), co
 pair: accuracy on each with the paired difference's 95% interval, how often the route is the
 same, and each tool's call rate per skill where the two differ most.
 
-    python -m audiorouter.evals.wording_check results/dev-seen results/dev-heldout --router learned
+    python -m audiorouter.evals.experiments.wording_check results/dev-seen results/dev-heldout --router learned
 """
 
 from __future__ import annotations

@@ -8,29 +8,27 @@ Tasks:
 * `transcribe` language: espeak-ng German, French, Spanish, Italian and English;
 * `detect_speech`: speech-time IoU (0.1 s collar) with utterances placed among silence, noise
   or music, and no false speech on noise, music or drum hits alone;
-* `analyze_speakers`: the number of speakers in conversations of 1-3 voices. Its clustering
-  threshold was tuned on DEV_VOICES; the task draws from TEST_VOICES only.
+* the voices and sentences that `speakers.py` builds its conversations from.
 
-Word error rates compare words after `normalize_words` (case, punctuation and number
+Word error rates compare words after `word_error.normalize_words` (case, punctuation and number
 spelling removed). espeak-ng voices are much harder for Whisper than flite voices: report
 WER per voice family, not only the mean."""
 
 from __future__ import annotations
 
-import re
 from functools import partial
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from audiorouter.data.benchmark.parts import speak_at_rate
-from audiorouter.data.synth import (FLITE_VOICES, VOICE_SEX, asterisk_digits, cadence_clip, chord_clip,
-                                   drum_loop, events_clip, fade, silence, speak, white_noise)
+from audiorouter.data.synth import (FLITE_VOICES, asterisk_digits, cadence_clip, chord_clip, drum_loop,
+                                     events_clip, fade, silence, speak, white_noise)
 from audiorouter.data.texts import EVERYDAY, FOREIGN, HARVARD
+from audiorouter.tools.audio import SAMPLE_RATE as SR
 
 from .tasks import Case, ToolTask
-
-SR = 16_000
+from .word_error import wer
 
 ESPEAK_LANGUAGE_VOICE = {"de": "de", "fr": "fr-fr", "es": "es", "it": "it", "en": "en-us"}
 
@@ -39,64 +37,6 @@ ESPEAK_ENGLISH = ("en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-029", "e
 # one variant with two accents is never two "speakers"). kal and kal16 are the same person.
 DEV_VOICES = ("kal", "slt", "espeak+m1", "espeak+m3", "espeak+f1", "espeak+f3")
 TEST_VOICES = ("awb", "rms", "espeak+m2", "espeak+m4", "espeak+f2", "espeak+f4", "espeak+m6")
-
-
-# --- text normalisation and word error rate ---------------------------------------------
-
-_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-          "fourteen fifteen sixteen seventeen eighteen nineteen").split()
-_TENS = {w: 10 * i for i, w in enumerate(
-    "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
-_NUMBER = {w: i for i, w in enumerate(_UNITS)} | _TENS | {"oh": 0}
-
-
-def normalize_words(text: str) -> list[str]:
-    """Lower-case words without punctuation, every number written as single digits.
-
-    Whisper writes spoken digits as "471" or "4, 7, 1" and numbers as words or figures at
-    will; "four seven one", "471" and "4-7-1" all become ["4", "7", "1"], "fifty" and "50"
-    both ["5", "0"]. "oh" counts as zero only next to another number.
-    """
-    words = re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("-", " ")).replace("'", "").split()
-    values = [_NUMBER.get(w) for w in words]
-    out: list[str] = []
-    i = 0
-    while i < len(words):
-        value = values[i]
-        is_oh = words[i] == "oh" and not _next_to_number(values, words, i)
-        if value is None or is_oh:
-            out.extend(list(words[i]) if words[i].isdigit() else [words[i]])
-            i += 1
-            continue
-        if words[i] in _TENS and i + 1 < len(words) and (values[i + 1] or 0) in range(1, 10):
-            value += values[i + 1]
-            i += 1
-        out.extend(str(value))
-        i += 1
-    return out
-
-
-def _next_to_number(values: list[int | None], words: list[str], i: int) -> bool:
-    neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(words)]
-    return any(values[j] is not None and words[j] != "oh" or words[j].isdigit()
-               for j in neighbours)
-
-
-def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
-    """(edits, reference length) between normalised word sequences (Levenshtein)."""
-    ref, hyp = normalize_words(reference), normalize_words(hypothesis)
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
-    return row[-1], len(ref)
-
-
-def wer(reference: str, hypothesis: str) -> float:
-    edits, n = word_errors(reference, hypothesis)
-    return edits / max(n, 1)
-
 
 # --- audio builders -----------------------------------------------------------------------
 
@@ -108,13 +48,11 @@ def english_voice(rng: np.random.Generator, family: str | None = None) -> str:
     variant = str(rng.choice(["m1", "m2", "m3", "m4", "f1", "f2", "f3", "f4"]))
     return f"espeak:{rng.choice(ESPEAK_ENGLISH)}+{variant}"
 
-
 def voice_name(identity: str, rng: np.random.Generator) -> str:
     """The `speak` voice for a speaker identity ("awb" or "espeak+f2" with a drawn accent)."""
     if identity.startswith("espeak+"):
         return f"espeak:{rng.choice(ESPEAK_ENGLISH)}{identity.removeprefix('espeak')}"
     return identity
-
 
 def speech_extent(x: np.ndarray, floor_db: float = 40.0) -> tuple[float, float]:
     """(first, last) second where 10 ms frames come within `floor_db` of the loudest frame:
@@ -124,7 +62,6 @@ def speech_extent(x: np.ndarray, floor_db: float = 40.0) -> tuple[float, float]:
     level = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
     loud = np.nonzero(level > level.max() - floor_db)[0]
     return loud[0] * hop / SR, min((loud[-1] + 2) * hop / SR, len(x) / SR)
-
 
 def place(parts: list[np.ndarray], gaps_s: list[float], lead_s: float,
           tail_s: float) -> tuple[np.ndarray, list[tuple[float, float]]]:
@@ -141,7 +78,6 @@ def place(parts: list[np.ndarray], gaps_s: list[float], lead_s: float,
         t += gap
     return np.concatenate(pieces), spans
 
-
 def background(kind: str, seconds: float, rng: np.random.Generator) -> np.ndarray:
     """`seconds` of a bed to put speech over: "silence", "noise" (white or brown) or "music"."""
     n = int(round(seconds * SR))
@@ -156,7 +92,6 @@ def background(kind: str, seconds: float, rng: np.random.Generator) -> np.ndarra
     if kind == "music":
         return _music(seconds, rng)
     raise ValueError(f"unknown background {kind!r}")
-
 
 def _music(seconds: float, rng: np.random.Generator) -> np.ndarray:
     """Instrumental music at least `seconds` long (cut to it), RMS 1."""
@@ -173,7 +108,6 @@ def _music(seconds: float, rng: np.random.Generator) -> np.ndarray:
     x = np.resize(x, int(round(seconds * SR)))
     return fade(x / np.sqrt(np.mean(x**2) + 1e-12))
 
-
 def lay_over(speech: np.ndarray, bed: np.ndarray, bed_db: float) -> np.ndarray:
     """Add `bed` (RMS 1) at `bed_db` relative to the RMS of the speech parts."""
     active = np.abs(speech) > 1e-4
@@ -181,7 +115,6 @@ def lay_over(speech: np.ndarray, bed: np.ndarray, bed_db: float) -> np.ndarray:
     out = speech + bed[: len(speech)] * level * 10 ** (bed_db / 20)
     peak = np.max(np.abs(out))
     return (out * (0.95 / peak) if peak > 0.95 else out).astype(np.float32)
-
 
 # --- transcription and language ------------------------------------------------------------
 
@@ -202,10 +135,9 @@ def transcription_cases(rng: np.random.Generator, n: int, *, texts: tuple[str, .
                           {"text": text, "language": "en"}, args={"model": model}))
     return cases
 
-
 def rate_cases(rng: np.random.Generator, n: int) -> list[Case]:
     """Two Harvard sentences read by a held-out voice at 110-300 words per minute, as measured
-    over the sounding span (`bench.parts.speak_at_rate`). Truth: that rate."""
+    over the sounding span (`data.benchmark.parts.speak_at_rate`). Truth: that rate."""
     cases = []
     for i in range(n):
         identity = str(rng.choice(TEST_VOICES))
@@ -214,11 +146,9 @@ def rate_cases(rng: np.random.Generator, n: int) -> list[Case]:
         cases.append(Case(f"rate-{identity}-{i}", audio, wpm))
     return cases
 
-
 def score_rate(output: Any, truth: float) -> float:
     """Right when the words-per-minute figure is within 10% of the true rate."""
     return float(abs(output.words_per_minute / truth - 1) <= 0.10)
-
 
 def language_cases(rng: np.random.Generator, n: int, *, sentences: int = 2) -> list[Case]:
     """espeak-ng reading `sentences` German, French, Spanish, Italian or English sentences
@@ -235,20 +165,16 @@ def language_cases(rng: np.random.Generator, n: int, *, sentences: int = 2) -> l
                           {"text": text, "language": code}))
     return cases
 
-
 def score_wer(output: Any, truth: dict) -> float:
     return wer(truth["text"], output.text)
 
-
 def score_language(output: Any, truth: dict) -> float:
     return float(output.language == truth["language"])
-
 
 # --- voice activity ------------------------------------------------------------------------
 
 COLLAR_S = 0.1
 _FRAME_S = 0.01
-
 
 def vad_cases(rng: np.random.Generator, n: int) -> list[Case]:
     """2-4 utterances with 0.4-2.5 s pauses, over silence, noise or music (-15 to -3 dB
@@ -268,7 +194,6 @@ def vad_cases(rng: np.random.Generator, n: int) -> list[Case]:
         cases.append(Case(f"vad-{kind}-{count}utt-{i}", fade(audio), spans))
     return cases
 
-
 def non_speech_cases(rng: np.random.Generator, n: int) -> list[Case]:
     """3-8 s of noise, music or real drum hits alone: truth is no speech."""
     cases = []
@@ -282,7 +207,6 @@ def non_speech_cases(rng: np.random.Generator, n: int) -> list[Case]:
         cases.append(Case(f"nonspeech-{kind}-{i}", audio.astype(np.float32), []))
     return cases
 
-
 def speech_mask(spans: list[tuple[float, float]], seconds: float) -> np.ndarray:
     """Boolean per 10 ms frame: inside any span."""
     t = np.arange(int(np.ceil(seconds / _FRAME_S))) * _FRAME_S + _FRAME_S / 2
@@ -290,7 +214,6 @@ def speech_mask(spans: list[tuple[float, float]], seconds: float) -> np.ndarray:
     for start, end in spans:
         mask |= (t >= start) & (t < end)
     return mask
-
 
 def speech_iou(found: list[tuple[float, float]], truth: list[tuple[float, float]],
                seconds: float, collar_s: float = COLLAR_S) -> float:
@@ -303,110 +226,13 @@ def speech_iou(found: list[tuple[float, float]], truth: list[tuple[float, float]
     union = np.sum(hyp | ref)
     return float(np.sum(hyp & ref) / union) if union else 1.0
 
-
 def score_vad(output: Any, truth: list[tuple[float, float]]) -> float:
     found = [(s.start_s, s.end_s) for s in output.segments]
     return speech_iou(found, truth, output.duration_s)
 
-
 def score_no_speech(output: Any, truth: list) -> float:
     """Right when under 0.25 s of speech is reported."""
     return float(output.speech_s < 0.25)
-
-
-# --- speakers -------------------------------------------------------------------------------
-
-def conversation(rng: np.random.Generator, identities: list[str], n_turns: int,
-                 ) -> tuple[np.ndarray, list[tuple[float, float, int]]]:
-    """Turns of Harvard sentences by `identities` (each speaks at least once, never twice in
-    a row when there are several), 0.3-1.2 s apart. Truth: (start, end, speaker index)."""
-    voices = [voice_name(identity, rng) for identity in identities]
-    order = list(rng.permutation(len(voices)))
-    while len(order) < n_turns:
-        nxt = int(rng.integers(len(voices)))
-        if len(voices) == 1 or nxt != order[-1]:
-            order.append(nxt)
-    texts = rng.choice(HARVARD, size=len(order), replace=len(order) > len(HARVARD))
-    parts = [speak(str(text), voice=voices[who]) for text, who in zip(texts, order)]
-    gaps = list(rng.uniform(0.3, 1.2, size=len(parts) - 1))
-    audio, spans = place(parts, gaps, 0.3, 0.3)
-    return fade(audio), [(s, e, int(who)) for (s, e), who in zip(spans, order)]
-
-
-def speaker_cases_from(pool: tuple[str, ...]) -> Callable[[np.random.Generator, int], list[Case]]:
-    """Conversations of 1, 2 or 3 distinct identities from `pool`, 3-6 turns."""
-    def make(rng: np.random.Generator, n: int) -> list[Case]:
-        cases = []
-        for i in range(n):
-            k = 1 + i % 3
-            identities = [str(v) for v in rng.choice(pool, size=k, replace=False)]
-            audio, turns = conversation(rng, identities, int(rng.integers(max(k, 3), 7)))
-            cases.append(Case(f"speakers-{k}-{'-'.join(identities)}-{i}", audio,
-                              {"speakers": k, "turns": turns}))
-        return cases
-    return make
-
-
-def identity_gender(identity: str) -> str:
-    """The gender of a voice identity: the Asterisk prompts' real speaker is a woman; a
-    synthetic voice's is `synth.VOICE_SEX`, measured by pitch (an espeak-ng variant sounds
-    the same in every accent, so its en-us reading stands for it)."""
-    if identity == "asterisk":
-        return "female"
-    return VOICE_SEX[identity.replace("espeak+", "espeak:en-us+")]
-
-
-def gender_cases(rng: np.random.Generator, n: int) -> list[Case]:
-    """One voice per clip, in turn a held-out synthetic voice (a Harvard sentence) and the
-    real recorded speaker of the Asterisk prompts (a digit string). Truth: the gender."""
-    pool = (*TEST_VOICES, "espeak+f2", "espeak+f4")  # 4 female voices of 9, not 2 of 7
-    cases = []
-    for i in range(n):
-        if i % 3 == 2:
-            digits = "".join(str(d) for d in rng.integers(0, 10, size=int(rng.integers(4, 8))))
-            cases.append(Case(f"asterisk-{digits}", asterisk_digits(digits), "female"))
-            continue
-        identity = str(rng.choice(pool))
-        voice = voice_name(identity, rng)
-        cases.append(Case(f"{voice}-{i}", speak(str(rng.choice(HARVARD)), voice=voice),
-                          identity_gender(identity)))
-    return cases
-
-
-def score_gender(output: Any, truth: str) -> float:
-    """Right when the one speaker found is named with the true gender (unsure counts wrong)."""
-    return float(len(output.speakers) == 1 and output.speakers[0].gender == truth)
-
-
-def score_speaker_count(output: Any, truth: dict) -> float:
-    return float(output.speaker_count == truth["speakers"])
-
-
-def diarization_accuracy(output: Any, truth: dict, seconds: float) -> float:
-    """Share of true speech frames given the right speaker, under the best one-to-one
-    mapping of found to true labels (frames with no or a wrong label count as errors)."""
-    from scipy.optimize import linear_sum_assignment
-
-    ref = _label_frames([(s, e, w) for s, e, w in truth["turns"]], seconds)
-    hyp = _label_frames([(t.start_s, t.end_s, int(t.speaker.removeprefix("S")) - 1)
-                        for t in output.turns], seconds)
-    scored = ref >= 0
-    if not scored.any():
-        return 1.0
-    n_ref, n_hyp = ref.max() + 1, max(hyp.max() + 1, 1)
-    overlap = np.zeros((n_ref, n_hyp))
-    np.add.at(overlap, (ref[scored & (hyp >= 0)], hyp[scored & (hyp >= 0)]), 1)
-    rows, cols = linear_sum_assignment(-overlap)
-    return float(overlap[rows, cols].sum() / scored.sum())
-
-
-def _label_frames(turns: list[tuple[float, float, int]], seconds: float) -> np.ndarray:
-    t = np.arange(int(np.ceil(seconds / _FRAME_S))) * _FRAME_S + _FRAME_S / 2
-    labels = np.full(len(t), -1)
-    for start, end, who in turns:
-        labels[(t >= start) & (t < end)] = who
-    return labels
-
 
 TASKS: list[ToolTask] = [
     ToolTask(name="English transcription, Whisper base (synthetic voices + real digits)",
@@ -431,11 +257,4 @@ TASKS: list[ToolTask] = [
     ToolTask(name="no speech in noise or music alone", tool="detect_speech",
              metric="share of clips with < 0.25 s speech", make_cases=non_speech_cases,
              score=score_no_speech, goal=">= 0.95"),
-    ToolTask(name="number of speakers in 1-3 voice conversations (held-out voices)",
-             tool="analyze_speakers", metric="share with the right speaker count",
-             make_cases=speaker_cases_from(TEST_VOICES), score=score_speaker_count,
-             goal=">= 0.85"),
-    ToolTask(name="a speaker's gender (held-out voices + a real recorded woman)",
-             tool="analyze_speakers", metric="share with the right gender", make_cases=gender_cases,
-             score=score_gender, goal=">= 0.95"),
 ]

@@ -1,0 +1,1 @@
+"""The tool-accuracy benchmark: ground-truth clips per tool task, scored and timed by `run.py`."""
