@@ -17,6 +17,9 @@ class Settings:
     server_audio_dir: str = ""  # AUDIOROUTER_SERVER_AUDIO_DIR: folder the server may read
     server_max_body_mb: str = ""  # AUDIOROUTER_SERVER_MAX_BODY_MB: request body cap in MB
     llm_threads: int = 0  # AUDIOROUTER_LLM_THREADS: llama.cpp threads (0: all CPUs)
+    router_kind: str = ""  # AUDIOROUTER_ROUTER_KIND: router to build (else learned or rules)
+    router: str = ""  # AUDIOROUTER_ROUTER: learned router's checkpoint path
+    reasoner_model: str = ""  # AUDIOROUTER_REASONER_MODEL: reasoner's model name
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -30,4 +33,7 @@ class Settings:
             server_audio_dir=get("AUDIOROUTER_SERVER_AUDIO_DIR", ""),
             server_max_body_mb=get("AUDIOROUTER_SERVER_MAX_BODY_MB", ""),
             llm_threads=int(get("AUDIOROUTER_LLM_THREADS", 0)),
+            router_kind=get("AUDIOROUTER_ROUTER_KIND", ""),
+            router=get("AUDIOROUTER_ROUTER", ""),
+            reasoner_model=get("AUDIOROUTER_REASONER_MODEL", ""),
         )
