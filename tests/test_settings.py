@@ -33,3 +33,13 @@ def test_no_audiorouter_environment_read_outside_settings():
         if "AUDIOROUTER_" in line and ("os.environ" in line or "getenv" in line)
     ]
     assert offenders == []
+
+
+def test_readme_table_lists_exactly_the_fields():
+    import re
+    from dataclasses import fields
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("## Settings", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| `AUDIOROUTER_(\w+)`", section, re.M))
+    assert listed == {f.name.upper() for f in fields(Settings)}
