@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from audiorouter.tools.audio import CLIP_REF_PREFIX, is_clip_ref
+from audiorouter.tools.settings import Settings
 
 from .inputs import QuestionError, check_question
 
@@ -67,7 +68,7 @@ def check_server_audio(audio: Any, allowed: str | os.PathLike | None) -> None:
 class CheckRunInput(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next) -> Response:
         if request.method == "POST" and RUN_PATHS.match(request.url.path):
-            cap = float(os.environ.get(MAX_BODY_ENV) or DEFAULT_MAX_BODY_MB)
+            cap = float(Settings.from_env().server_max_body_mb or DEFAULT_MAX_BODY_MB)
             size = request.headers.get("content-length")
             if size is None or not size.isdigit() or int(size) > cap * 2**20:
                 return JSONResponse({"error": "RequestTooLarge", "message": (
@@ -80,7 +81,7 @@ class CheckRunInput(BaseHTTPMiddleware):
             if isinstance(data, dict):
                 try:
                     check_question(data)
-                    check_server_audio(data.get("audio"), os.environ.get(AUDIO_DIR_ENV) or None)
+                    check_server_audio(data.get("audio"), Settings.from_env().server_audio_dir or None)
                 except AudioAccessError as exc:
                     return JSONResponse({"error": type(exc).__name__, "message": str(exc)}, 403)
                 except QuestionError as exc:

@@ -18,8 +18,7 @@ from audiorouter.data.mmau import right_option
 from audiorouter.tools.cache import cache_dir
 from audiorouter.tools.errors import AudioRouterError
 from audiorouter.tools.ordering import in_turn
-
-TRAIN_DATA_ENV = "AUDIOROUTER_TRAIN_DATA"
+from audiorouter.tools.settings import Settings
 
 
 class EnvArgumentError(AudioRouterError, ValueError):
@@ -58,7 +57,7 @@ class Episode:
 
 def default_dataset() -> Path:
     """The built-in benchmark's train split: ``$AUDIOROUTER_TRAIN_DATA``, else the cache's."""
-    return Path(os.environ.get(TRAIN_DATA_ENV) or cache_dir() / "bench" / "train.json")
+    return Path(Settings.from_env().train_data or cache_dir() / "bench" / "train.json")
 
 
 def load_episodes(source: str | os.PathLike | Iterable[dict] | None = None) -> list[Episode]:

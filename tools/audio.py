@@ -25,6 +25,7 @@ import numpy as np
 import soundfile as sf
 import soxr
 
+from .settings import Settings
 from .cache import cache_dir
 from .errors import (
     AudioDecodeError,
@@ -39,7 +40,6 @@ from .errors import (
 
 SAMPLE_RATE = 16_000
 MIN_RATE, MAX_RATE = 1_000, 768_000  # what real recordings use; outside it, a mistake
-DEFAULT_MAX_SECONDS = 600.0
 CLIP_REF_PREFIX = "clip:"
 _CLIP_ID = re.compile(r"[0-9a-f]{8,64}")
 
@@ -89,8 +89,7 @@ def load_audio(audio: AudioInput, sample_rate: int | None = None, *,
     """
     if isinstance(audio, Clip):
         return audio
-    limit = max_seconds if max_seconds is not None else float(
-        os.environ.get("AUDIOROUTER_MAX_SECONDS", DEFAULT_MAX_SECONDS))
+    limit = max_seconds if max_seconds is not None else Settings.from_env().max_seconds
     if isinstance(audio, tuple) and len(audio) == 2:
         audio, sample_rate = audio
     if isinstance(audio, dict):

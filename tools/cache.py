@@ -17,12 +17,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
+from .settings import Settings
+
 T = TypeVar("T")
 
 
 def cache_dir() -> Path:
     """``$AUDIOROUTER_CACHE``, else ``$XDG_CACHE_HOME/audiorouter``, else ``~/.cache/audiorouter``."""
-    explicit = os.environ.get("AUDIOROUTER_CACHE")
+    explicit = Settings.from_env().cache
     if explicit:
         return Path(explicit).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
