@@ -27,6 +27,7 @@ from audiorouter.tools import ModelSpec, resolve_model
 from audiorouter.tools.base import load_once
 from audiorouter.tools.errors import AudioRouterError
 from audiorouter.tools.models import QWEN_CODER_1_5B
+from audiorouter.tools.settings import Settings
 
 
 MAX_CONTINUATIONS = 10  # options a multiple-choice question may have
@@ -64,7 +65,7 @@ class LocalLLM:
             raise LocalLLMError(f"llama.cpp could not load {self.path}: {exc}; is it a GGUF file?") from exc
         self._vocab = self._model.get_vocab()
         self._model.n_vocab = self._vocab.n_vocab
-        threads = n_threads or int(os.environ.get("AUDIOROUTER_LLM_THREADS", 0)) or len(os.sched_getaffinity(0))
+        threads = n_threads or Settings.from_env().llm_threads or len(os.sched_getaffinity(0))
         ctx_params = cy.LlamaContextParams()
         ctx_params.n_ctx = n_ctx
         ctx_params.n_batch = 512

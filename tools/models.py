@@ -32,6 +32,7 @@ from pathlib import Path
 
 from .cache import cache_dir
 from .errors import ModelChecksumError, ModelNotFoundError
+from .settings import Settings, model_variable
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,11 @@ class ModelSpec:
 
     @property
     def env_var(self) -> str:
-        return "AUDIOROUTER_MODEL_" + self.name.upper().replace("-", "_").replace(".", "_")
+        return model_variable(self.name)
 
 
 def is_offline() -> bool:
-    flags = (os.environ.get(v, "") for v in ("HF_HUB_OFFLINE", "AUDIOROUTER_OFFLINE",
-                                             "TRANSFORMERS_OFFLINE"))
+    flags = (Settings.from_env().offline, *(os.environ.get(v, "") for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")))
     return any(f.lower() in {"1", "true", "yes", "on"} for f in flags)
 
 
@@ -84,7 +84,7 @@ def resolve_model(spec: ModelSpec, path: str | os.PathLike | None = None, *,
 
     A success is remembered for the process (per spec, explicit path and environment
     variable), so callers on a hot path do not ask the hub cache or the network again."""
-    key = (spec, str(path) if path else None, os.environ.get(spec.env_var))
+    key = (spec, str(path) if path else None, Settings.from_env().model_path(spec.name))
     found = _resolved.get(key)
     if found is not None and found.exists():
         return found
@@ -94,7 +94,7 @@ def resolve_model(spec: ModelSpec, path: str | os.PathLike | None = None, *,
 
 def _resolve(spec: ModelSpec, path: str | os.PathLike | None, allow_download: bool | None) -> Path:
     tried: list[str] = []
-    for label, candidate in (("argument", path), (spec.env_var, os.environ.get(spec.env_var))):
+    for label, candidate in (("argument", path), (spec.env_var, Settings.from_env().model_path(spec.name))):
         if candidate:
             p = Path(candidate).expanduser()
             if p.exists():

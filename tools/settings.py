@@ -20,6 +20,11 @@ class Settings:
     router_kind: str = ""  # AUDIOROUTER_ROUTER_KIND: router to build (else learned or rules)
     router: str = ""  # AUDIOROUTER_ROUTER: learned router's checkpoint path
     reasoner_model: str = ""  # AUDIOROUTER_REASONER_MODEL: reasoner's model name
+    model_paths: tuple[tuple[str, str], ...] = ()  # AUDIOROUTER_MODEL_<NAME>: a model's local path
+
+    def model_path(self, name: str) -> str | None:
+        """The path ``AUDIOROUTER_MODEL_<NAME>`` gives model ``name`` (``whisper-base``), if any."""
+        return dict(self.model_paths).get(model_variable(name))
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -36,4 +41,13 @@ class Settings:
             router_kind=get("AUDIOROUTER_ROUTER_KIND", ""),
             router=get("AUDIOROUTER_ROUTER", ""),
             reasoner_model=get("AUDIOROUTER_REASONER_MODEL", ""),
+            model_paths=tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(MODEL_PREFIX))),
         )
+
+
+MODEL_PREFIX = "AUDIOROUTER_MODEL_"
+
+
+def model_variable(name: str) -> str:
+    """The variable that points model ``name`` at a local path: whisper-base -> AUDIOROUTER_MODEL_WHISPER_BASE."""
+    return MODEL_PREFIX + name.upper().replace("-", "_").replace(".", "_")

@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-import os
 
 from audiorouter.tools.models import QWEN_CODER_1_5B, SMOLLM2_135M
+from audiorouter.tools.settings import Settings
 
 from .cascade import CascadeReasoner
 
@@ -19,5 +19,5 @@ def make_reasoner(name: str | None = None, **options) -> CascadeReasoner:
     """The cascade reasoner on ``name`` (a model spec name or GGUF path), else
     ``AUDIOROUTER_REASONER_MODEL``, else Qwen2.5-Coder-1.5B; ``options`` go to
     `CascadeReasoner` (scoring, calibration, use_cache, ...). The model loads on first use."""
-    name = name or os.environ.get("AUDIOROUTER_REASONER_MODEL", QWEN_CODER_1_5B.name)
+    name = name or Settings.from_env().reasoner_model or QWEN_CODER_1_5B.name
     return CascadeReasoner(GGUF_MODELS.get(name, name), **options)

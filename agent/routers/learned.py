@@ -16,6 +16,7 @@ import numpy as np
 
 from audiorouter.tools import Clip, tool_names
 from audiorouter.tools.errors import AudioRouterError
+from audiorouter.tools.settings import Settings
 
 from .features import FEATURES_VERSION, Featurizer
 from .routing import Route, ToolCall
@@ -63,7 +64,7 @@ def save_router(path: str | os.PathLike, network: Any, tools: Sequence[str], *, 
 
 def checkpoint_path(path: str | os.PathLike | None = None) -> Path:
     """``path``, else ``$AUDIOROUTER_ROUTER``, else the shipped router."""
-    return Path(path or os.environ.get("AUDIOROUTER_ROUTER") or DEFAULT_CHECKPOINT)
+    return Path(path or Settings.from_env().router or DEFAULT_CHECKPOINT)
 
 
 def load_router_checkpoint(path: str | os.PathLike | None) -> RouterCheckpoint:

@@ -6,10 +6,10 @@ learned and LLM routers are imported only when asked for: they bring torch or a 
 
 from __future__ import annotations
 
-import os
 
 from audiorouter.tools import ModelSpec
 from audiorouter.tools.errors import AudioRouterError
+from audiorouter.tools.settings import Settings
 
 from .routing import AllToolsRouter, FixedRouter, NoToolsRouter, RandomRouter, Router
 
@@ -21,8 +21,9 @@ def default_router_name(checkpoint: str | None = None) -> str:
     """``AUDIOROUTER_ROUTER_KIND``, else ``learned`` when a checkpoint exists, else ``all``."""
     from .learned import DEFAULT_CHECKPOINT
 
-    return os.environ.get("AUDIOROUTER_ROUTER_KIND") or (
-        "learned" if checkpoint or os.environ.get("AUDIOROUTER_ROUTER") or DEFAULT_CHECKPOINT.exists()
+    settings = Settings.from_env()
+    return settings.router_kind or (
+        "learned" if checkpoint or settings.router or DEFAULT_CHECKPOINT.exists()
         else "all")
 
 
