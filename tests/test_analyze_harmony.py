@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from audiorouter.data import synth
-from audiorouter.tools.analyze_harmony import (analyze_harmony, chord_labels, chord_spans, frame_notes,
-                                       fundamentals, held_notes)
+from audiorouter.tools.analyze_harmony import analyze_harmony, chord_labels, chord_spans
+from audiorouter.tools.notes import frame_notes, held_notes
 from audiorouter.tools.music_common import note_name
 
 SR = 16_000
@@ -34,18 +34,6 @@ def _chord(keys: list[int], seconds: float = 2.0) -> np.ndarray:
 def _chords_of(audio: np.ndarray, vocabulary: str = "full") -> list[str]:
     _, lenient = frame_notes(audio)
     return [f"{r}:{q}" for r, q, _, _ in chord_spans(chord_labels(lenient, 1.0, vocabulary), 0.5)]
-
-
-def test_harmonics_are_explained_by_their_fundamental():
-    peaks = [(220.0 * k, 1.0 / k) for k in range(1, 10)]
-    assert fundamentals(peaks) == [(220.0, 1.0)]
-
-
-def test_a_lone_low_thump_does_not_swallow_the_chord_above():
-    """66 Hz has no 2nd or 3rd harmonic of its own, so C4 E4 G4 stay notes."""
-    chord = [(261.6, 0.9), (329.6, 0.5), (392.0, 1.0), (523.3, 0.3), (784.9, 0.2)]
-    found = fundamentals([(66.0, 0.08), *chord])
-    assert [round(f) for f, _ in found] == [262, 330, 392]
 
 
 def test_additive_c_major_triad_notes_and_chord():
