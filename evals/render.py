@@ -38,6 +38,7 @@ BLOCKS = (
     Block("graph-benchmark", "benchmarks.md", "graph.json", "benchmarks.graph:render"),
     Block("env-benchmark", "benchmarks.md", "env.json", "benchmarks.env:render"),
     Block("omni-benchmark", "benchmarks.md", "omni.json", "benchmarks.omni:render"),
+    Block("ray-benchmark", "benchmarks.md", "ray.json", "benchmarks.ray:render"),
 )
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from . import env, free_form, graph, omni, reasoner
+from . import env, free_form, graph, omni, ray, reasoner
 from .tools import run as tools
 
 benchmark_app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 for name, module in (("tools", tools), ("graph", graph), ("env", env), ("omni", omni),
-                     ("reasoner", reasoner), ("free-form", free_form)):
+                     ("reasoner", reasoner), ("free-form", free_form), ("ray", ray)):
     benchmark_app.command(name)(module.command)
