@@ -22,7 +22,7 @@ import typer
 
 import audiorouter.envs
 
-from .record import RESULTS_DIR, ResultsDir, command_line, cpu_count, measured, save, table
+from .record import RESULTS_DIR, ResultsDir, command_line, cpu_count, first_items, measured, save, table
 
 
 def play(env: gym.Env, pairs: list[tuple[int, np.ndarray]]) -> float:
@@ -43,9 +43,7 @@ def command(
     results: ResultsDir = RESULTS_DIR,
 ) -> dict:
     """Steps per second of AudioRouter-v0: cold, warm from the disk caches, warm in memory."""
-    chosen = json.loads(dataset.read_text())[:items]
-    for item in chosen:
-        item["audio_id"] = str((dataset.parent / item["audio_id"]).resolve())
+    chosen = first_items(dataset, items)
     env = gym.make(audiorouter.envs.ENV_ID, dataset=chosen, reasoner=reasoner)
     rng = np.random.default_rng(seed)
     n_tools = env.action_space.n

@@ -25,7 +25,7 @@ import audiorouter.envs
 from audiorouter.training.ray_steps import RaySteps
 from audiorouter.training.rollouts import LocalSteps
 
-from .record import RESULTS_DIR, ResultsDir, command_line, cpu_count, measured, save, table
+from .record import RESULTS_DIR, ResultsDir, command_line, cpu_count, first_items, measured, save, table
 
 
 def steps_per_s(steps, pairs: list[tuple[int, np.ndarray]]) -> float:
@@ -45,9 +45,7 @@ def command(
     results: ResultsDir = RESULTS_DIR,
 ) -> dict:
     """Rollout steps per second here and on 1 and 2 Ray workers (local Ray instance)."""
-    chosen = json.loads(dataset.read_text())[:items]
-    for item in chosen:
-        item["audio_id"] = str((dataset.parent / item["audio_id"]).resolve())
+    chosen = first_items(dataset, items)
     kwargs = {"dataset": chosen, "reasoner": reasoner}
     here = LocalSteps(gym.make(audiorouter.envs.ENV_ID, **kwargs))
     rng = np.random.default_rng(seed)

@@ -22,6 +22,15 @@ def cpu_count() -> int:
     return len(os.sched_getaffinity(0))
 
 
+def first_items(dataset: Path, n: int) -> list[dict]:
+    """The first ``n`` items of an MMAU-style JSON file, their audio paths made absolute (so an
+    environment given the list finds them wherever it runs)."""
+    chosen = json.loads(Path(dataset).read_text())[:n]
+    for item in chosen:
+        item["audio_id"] = str((Path(dataset).parent / item["audio_id"]).resolve())
+    return chosen
+
+
 def command_line(benchmark: str, *arguments: Any) -> str:
     """The command that reproduces a run, as its page quotes it: ``audiorouter benchmark
     <benchmark>`` and the ``arguments`` (pairs of option and value, or bare words) that shaped it."""
