@@ -36,7 +36,6 @@ def eval_command(
     from audiorouter.agent.reasoners.registry import GGUF_MODELS
     from audiorouter.agent.routers.learned import checkpoint_path
     from audiorouter.data.items import load_items
-    from audiorouter.tools.registry import tool_versions
 
     from .report import write_report
     from .runner import ORACLE, evaluate, file_identity, make_routers
@@ -51,10 +50,7 @@ def eval_command(
     try:
         items = load_items(dataset)[:limit]
         routers = make_routers(names, checkpoint=checkpoint and str(checkpoint), llm=model, seed=seed)
-        # What the results depend on: resuming under other values is refused. A checkpoint only
-        # shapes the learned router's records, so a first run without one can add it later.
-        setup = {"dataset": file_identity(dataset), "random seed": str(seed), "tools": tool_versions(),
-                 **({"learned checkpoint": file_identity(checkpoint)} if checkpoint else {})}
+        setup = _setup(dataset, seed, checkpoint)
         result = evaluate(items, routers, CascadeReasoner(model), out, oracle=ORACLE in names,
                           setup=setup, progress=True)
     except AudioRouterError as exc:
@@ -67,3 +63,14 @@ def eval_command(
     for name, records in result.records.items():
         typer.echo(f"{name:<8} {accuracy(records)}")
     typer.echo(f"{len(items)} items in {result.wall_s:.1f} s; report: {report}")
+
+
+def _setup(dataset: Path, seed: int, checkpoint: Optional[Path]) -> dict[str, str]:
+    """What the results depend on: resuming under other values is refused. A checkpoint only
+    shapes the learned router's records, so a first run without one can add it later."""
+    from audiorouter.tools.registry import tool_versions
+
+    from .runner import file_identity
+
+    return {"dataset": file_identity(dataset), "random seed": str(seed), "tools": tool_versions(),
+            **({"learned checkpoint": file_identity(checkpoint)} if checkpoint else {})}
