@@ -38,7 +38,9 @@ def eval_command(
     from audiorouter.data.items import load_items
 
     from .report import write_report
-    from .runner import ORACLE, evaluate, file_identity, make_routers
+    from .log import file_identity
+    from .oracle import ORACLE
+    from .runner import evaluate, make_routers
     from .scoring import accuracy
 
     names = [n.strip() for n in router_names.split(",") if n.strip()]
@@ -70,7 +72,7 @@ def _setup(dataset: Path, seed: int, checkpoint: Optional[Path]) -> dict[str, st
     shapes the learned router's records, so a first run without one can add it later."""
     from audiorouter.tools.registry import tool_versions
 
-    from .runner import file_identity
+    from .log import file_identity
 
     return {"dataset": file_identity(dataset), "random seed": str(seed), "tools": tool_versions(),
             **({"learned checkpoint": file_identity(checkpoint)} if checkpoint else {})}

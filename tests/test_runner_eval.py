@@ -8,9 +8,11 @@ import soundfile as sf
 
 from audiorouter.agent.reasoners.answer import Answer
 from audiorouter.agent.routers.routing import AllToolsRouter, FixedRouter, NoToolsRouter, RandomRouter
-from audiorouter.evals.runner import ORACLE, evaluate, file_identity, make_routers
+from audiorouter.evals.log import file_identity
+from audiorouter.evals.oracle import ORACLE
+from audiorouter.evals.runner import evaluate, make_routers
 from audiorouter.data import synth
-from audiorouter.evals import runner
+from audiorouter.evals import schedule
 from audiorouter.data.items import Item, load_items
 from audiorouter.evals.scoring import accuracy, rescore
 from audiorouter.tools import AudioRouterError, ToolOutput, tool_names
@@ -65,7 +67,7 @@ def tool_batches(monkeypatch):
         batches.append((clip.id, tuple(named)))
         return [ToolOutput(tool=n, summary=f"{n} measured", seconds=0.25) for n in named]
 
-    monkeypatch.setattr(runner, "run_tools", run_tools)
+    monkeypatch.setattr(schedule, "run_tools", run_tools)
     return batches
 
 
@@ -335,9 +337,9 @@ def test_each_distinct_route_is_answered_once_in_prefix_order(tmp_path, tool_bat
 
 
 def test_routes_are_decided_a_chunk_ahead_of_the_answers(tmp_path, tool_batches, monkeypatch):
-    from audiorouter.evals import runner
+    from audiorouter.evals import schedule
 
-    monkeypatch.setattr(runner, "ROUTE_AHEAD", 2)
+    monkeypatch.setattr(schedule, "ROUTE_AHEAD", 2)
     log = []
 
     class Logging(NoToolsRouter):

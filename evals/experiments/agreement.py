@@ -13,7 +13,7 @@ import argparse
 import json
 from pathlib import Path
 
-from audiorouter.evals.runner import ORACLE
+from audiorouter.evals.oracle import ORACLE
 
 
 def agreement(a: Path, b: Path) -> dict[str, dict]:

@@ -34,7 +34,9 @@ from audiorouter.training.train_router import main as train
 
 from audiorouter.evals.render import write_block
 from audiorouter.evals.report import pyplot, tool_calls
-from audiorouter.evals.runner import ORACLE, evaluate, file_identity
+from audiorouter.evals.log import file_identity
+from audiorouter.evals.oracle import ORACLE
+from audiorouter.evals.runner import evaluate
 from audiorouter.evals.scoring import accuracy, oracle_gain_recovered, paired_difference
 
 MARKS = ("<!-- data-efficiency:start -->", "<!-- data-efficiency:end -->")
