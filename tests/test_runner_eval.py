@@ -8,7 +8,6 @@ import soundfile as sf
 
 from audiorouter.agent.reasoners.answer import Answer
 from audiorouter.agent.routers.routing import AllToolsRouter, FixedRouter, NoToolsRouter, RandomRouter
-from audiorouter.evals.log import file_identity
 from audiorouter.evals.oracle import ORACLE
 from audiorouter.evals.runner import evaluate, make_routers
 from audiorouter.data import synth
@@ -140,19 +139,6 @@ def test_failing_items_are_recorded_and_retried_not_fatal(tmp_path, tool_batches
     result = evaluate(items, {"pair": FixedRouter(PAIR, name="pair")}, retry, tmp_path / "out")
     assert {q for q, _ in retry.calls} == {"How many knocks? #1", "How many knocks? #2"}
     assert accuracy(result.records["pair"]).value == 1.0
-
-
-def test_a_file_is_identified_by_its_name_and_content_not_its_folder(tmp_path):
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    (tmp_path / "a" / "router.pt").write_bytes(b"weights")
-    (tmp_path / "b" / "router.pt").write_bytes(b"weights")
-    first = file_identity(tmp_path / "a" / "router.pt")
-    assert first == file_identity(tmp_path / "b" / "router.pt") and first.startswith("router.pt (sha256 ")
-    (tmp_path / "b" / "router.pt").write_bytes(b"retrained")  # rewritten in place: not the same router
-    assert file_identity(tmp_path / "b" / "router.pt") != first
-    with pytest.raises(AudioRouterError, match="cannot read"):
-        file_identity(tmp_path / "c" / "router.pt")
 
 
 def test_resuming_into_a_folder_of_another_setup_is_refused(tmp_path, tool_batches):
