@@ -19,29 +19,13 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from audiorouter.agent.reasoners.answer import Reasoner
-from audiorouter.agent.routers.registry import ROUTER_NAMES as REGISTERED_ROUTERS, make_router
 from audiorouter.agent.routers.routing import Router
 from audiorouter.data.items import Item
-from audiorouter.tools import ModelSpec
 from audiorouter.tools.errors import AudioRouterError
 
 from .log import JsonlLog, check_setup, latest, latest_by_id
 from .oracle import ORACLE, join_late_routers
 from .schedule import Session
-
-ROUTER_NAMES = (*REGISTERED_ROUTERS, ORACLE)
-
-
-def make_routers(names: Sequence[str], *, checkpoint: str | None = None, seed: int = 0,
-                 llm: ModelSpec | str | None = None) -> dict[str, Router]:
-    """Routers by name (`agent.routers.registry`); ``oracle`` is no router (it is `evaluate`'s
-    ``oracle`` flag) and is skipped. ``llm`` is the LLM router's GGUF (default: the package
-    default, Qwen 1.5B)."""
-    unknown = sorted(set(names) - set(ROUTER_NAMES))
-    if unknown:
-        raise AudioRouterError(f"unknown router(s) {unknown}: choose from {', '.join(ROUTER_NAMES)}")
-    return {name: make_router(name, checkpoint=checkpoint, seed=seed, llm=llm)
-            for name in dict.fromkeys(names) if name != ORACLE}
 
 
 @dataclass

@@ -1,6 +1,5 @@
 import json
 import time
-from collections import Counter
 
 import numpy as np
 import pytest
@@ -9,7 +8,8 @@ import soundfile as sf
 from audiorouter.agent.reasoners.answer import Answer
 from audiorouter.agent.routers.routing import AllToolsRouter, FixedRouter, NoToolsRouter, RandomRouter
 from audiorouter.evals.oracle import ORACLE
-from audiorouter.evals.runner import evaluate, make_routers
+from audiorouter.evals.runner import evaluate
+from audiorouter.evals.task import make_routers
 from audiorouter.data import synth
 from audiorouter.evals import schedule
 from audiorouter.data.items import Item, load_items
@@ -335,13 +335,6 @@ def test_routes_are_decided_a_chunk_ahead_of_the_answers(tmp_path, tool_batches,
 
     evaluate(_items(tmp_path, 3), {"logging": Logging()}, FakeReasoner(log=log), tmp_path / "out", oracle=False)
     assert log == ["route"] * 2 + ["answer"] * 2 + ["route", "answer"]
-
-
-def test_make_routers_by_name():
-    routers = make_routers(["none", "all", "random", ORACLE])
-    assert list(routers) == ["none", "all", "random"]
-    with pytest.raises(AudioRouterError, match="unknown router"):
-        make_routers(["none", "psychic"])
 
 
 def _knock_dataset(root, n: int):
