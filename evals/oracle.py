@@ -27,7 +27,6 @@ def oracle_routes() -> list[Route]:
             Route.of(tool_names(), router=ORACLE)]
 
 
-
 def _route_name(key: RouteKey) -> str:
     """A route as the oracle's scores name it: 'none', 'all', else its tools joined by '+', a
     call with other than its tool's default arguments written tool{arguments}."""
@@ -35,7 +34,6 @@ def _route_name(key: RouteKey) -> str:
         return "all"
     return "+".join(name if args == call_key(ToolCall(name=name))[1] else f"{name}{args}"
                     for name, args in key) or "none"
-
 
 
 def _merit(item: Item, record: dict) -> tuple[bool, float, int]:
@@ -51,7 +49,7 @@ def _score(merit: tuple[bool, float, int]) -> dict:
 
 
 def oracle_record(item: Item, candidates: Mapping[RouteKey, Route], answers: Mapping[RouteKey, Answer],
-                   evidence: Mapping[CallKey, Evidence]) -> dict:
+                  evidence: Mapping[CallKey, Evidence]) -> dict:
     """The best candidate's record; its cost is every candidate's (what the bound takes)."""
     records = {key: route_record(item, ORACLE, candidates[key], answer, evidence, 0.0) for key, answer in answers.items()}
     merits = {key: _merit(item, record) for key, record in records.items()}
@@ -101,7 +99,6 @@ def _beats(item: Item, record: dict, pick: dict) -> bool:
     prompt order (a single pass answers in that order and keeps the first best)."""
     mine, theirs = _merit(item, record), _merit(item, pick)
     return mine > theirs or (mine == theirs and prefix_order(record_key(record)) < prefix_order(record_key(pick)))
-
 
 
 def join_late_routers(items: Sequence[Item], records: Mapping[str, list[dict]], routers: list[str]) -> list[dict]:

@@ -25,7 +25,6 @@ def route_key(route: Route) -> RouteKey:
     return tuple(call_key(c) for c in route.calls)
 
 
-
 def prefix_order(key: RouteKey) -> list[tuple[int, str]]:
     """Sort routes as the tools appear in prompts: neighbours then share the longest prefix."""
     order = {name: i for i, name in enumerate(tool_names())}
@@ -33,7 +32,8 @@ def prefix_order(key: RouteKey) -> list[tuple[int, str]]:
 
 
 def route_record(item: Item, router: str, route: Route, answer: Answer,
-            evidence: Mapping[CallKey, Evidence], route_s: float) -> dict:
+                 evidence: Mapping[CallKey, Evidence], route_s: float) -> dict:
+    """One router's answered route on one item, as the prediction files hold it."""
     return {**item.record(), "model_output": answer.text, "model_prediction": answer.text,
             "router": router, "tools_used": route.tools,
             "calls": [c.model_dump(mode="json") for c in route.calls],
@@ -42,7 +42,6 @@ def route_record(item: Item, router: str, route: Route, answer: Answer,
             "seconds": {"route": route_s, "tools": round(sum(evidence[c].seconds for c in route_key(route)), 4),
                         "reason": answer.seconds},
             "note": route.note, "error": answer.error}
-
 
 
 def record_key(record: dict) -> RouteKey:
