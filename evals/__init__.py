@@ -1,1 +1,1 @@
-"""AudioRouter evals layer."""
+"""The evaluation harness: run routers and a reasoner over a dataset, score, report, and the `audiorouter` CLI."""

@@ -12,6 +12,7 @@ import typer
 from audiorouter.evals.data_cli import data_app
 from audiorouter.evals.benchmarks.cli import benchmark_app
 from audiorouter.evals.eval_cli import eval_command
+from audiorouter.evals.experiment_cli import experiment_app
 from audiorouter.evals.render import render_command
 from audiorouter.tools.errors import AudioRouterError
 
@@ -21,6 +22,7 @@ app.add_typer(data_app, name="data", help="Build the perception benchmark.")
 app.command("eval")(eval_command)
 app.add_typer(benchmark_app, name="benchmark", help="Measure tool accuracy and speed; results to the results folder.")
 app.command("render")(render_command)
+app.add_typer(experiment_app, name="experiment", help="Experiments over evaluation folders.")
 
 
 def _fail(error: Exception) -> None:

@@ -32,38 +32,29 @@ def eval_command(
 ) -> None:
     """Evaluate routers on a dataset: accuracy per task and sub-category with 95% intervals,
     tool calls and time per stage, MMAU-format predictions, a markdown report and plots."""
-    from audiorouter.agent.reasoners.cascade import CascadeReasoner
-    from audiorouter.agent.reasoners.registry import GGUF_MODELS
     from audiorouter.agent.routers.learned import checkpoint_path
-    from audiorouter.data.items import load_items
-    from audiorouter.tools.registry import tool_versions
 
+    from .log import file_identity
     from .report import write_report
-    from .runner import ORACLE, evaluate, file_identity, make_routers
     from .scoring import accuracy
+    from .task import dataset_task
 
     names = [n.strip() for n in router_names.split(",") if n.strip()]
     if checkpoint is not None and "learned" not in names:
         names.append("learned")
     if "learned" in names:
         checkpoint = checkpoint_path(checkpoint)
-    model = GGUF_MODELS.get(reasoner, reasoner)
     try:
-        items = load_items(dataset)[:limit]
-        routers = make_routers(names, checkpoint=checkpoint and str(checkpoint), llm=model, seed=seed)
-        # What the results depend on: resuming under other values is refused. A checkpoint only
-        # shapes the learned router's records, so a first run without one can add it later.
-        setup = {"dataset": file_identity(dataset), "random seed": str(seed), "tools": tool_versions(),
-                 **({"learned checkpoint": file_identity(checkpoint)} if checkpoint else {})}
-        result = evaluate(items, routers, CascadeReasoner(model), out, oracle=ORACLE in names,
-                          setup=setup, progress=True)
+        task = dataset_task(dataset, names, reasoner=reasoner, checkpoint=checkpoint, seed=seed, limit=limit)
+        result = task.run(out, progress=True)
     except AudioRouterError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2)
-    shown = {**setup, "reasoner": reasoner, "routers": ", ".join(names)}
+    shown = {**task.setup, "reasoner": reasoner, "routers": ", ".join(names)}
     if checkpoint:  # the report names the file by path too; resuming compares content only
         shown["learned checkpoint"] = file_identity(checkpoint, full_path=True)
     report = write_report(result, out, setup=shown, docs_page=page)
     for name, records in result.records.items():
         typer.echo(f"{name:<8} {accuracy(records)}")
-    typer.echo(f"{len(items)} items in {result.wall_s:.1f} s; report: {report}")
+    typer.echo(f"{len(task.items)} items in {result.wall_s:.1f} s; report: {report}")
+

@@ -11,8 +11,9 @@ from pathlib import Path
 from statistics import fmean, median
 from typing import Mapping, Sequence
 
+from .oracle import ORACLE
 from .render import write_block
-from .runner import ORACLE, Evaluation
+from .runner import Evaluation
 from .scoring import LOW_CONFIDENCE, Accuracy, accuracy, breakdown, confidence, indistinct, oracle_gain_recovered
 
 SKILL_KEYS = ("sub-category", "category")  # MMAU leaves many sub-categories empty

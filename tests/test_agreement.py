@@ -1,6 +1,6 @@
 import json
 
-from audiorouter.evals.experiments.agreement import agreement, main
+from audiorouter.evals.experiments.agreement import agreement
 
 
 def write(folder, router, rows):
@@ -21,4 +21,3 @@ def test_agreement_counts_the_same_choices_on_the_items_both_answered(tmp_path):
     result = agreement(a, b)
     assert set(result) == {"all"}
     assert result["all"] == {"items": 3, "same_choice": 2 / 3, "max_probability_change": 0.15}
-    assert main([str(a), str(b)]) == result

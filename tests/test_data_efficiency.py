@@ -115,7 +115,6 @@ def test_a_router_says_what_it_was_really_trained_on(tmp_path, capsys):
     from audiorouter.agent.routers.features import FEATURE_DIM
     from audiorouter.agent.routers.learned import policy_network, save_router
     from audiorouter.evals.experiments.data_efficiency import trained_router
-    from audiorouter.evals.experiments.data_efficiency import trained_router
     from audiorouter.tools import tool_names
     from audiorouter.tools.registry import tool_versions
 
@@ -129,3 +128,12 @@ def test_a_router_says_what_it_was_really_trained_on(tmp_path, capsys):
     err = capsys.readouterr().err
     assert trained_on == 12 and "trained on 12 items, not 16" in err
     assert "tool versions transcribe 1" in err and router.checkpoint.metadata["num_items"] == 12
+
+
+def test_training_arguments_come_as_name_value_pairs():
+    args = data_efficiency.train_args(["epochs=2", "learning-rate=0.01", "algorithm=ppo", "progress=false"])
+    assert (args.epochs, args.learning_rate, args.algorithm, args.progress) == (2, 0.01, "ppo", False)
+    with pytest.raises(ValueError, match="no NAME=VALUE"):
+        data_efficiency.train_args(["epochs"])
+    with pytest.raises(ValueError, match="no NAME=VALUE"):
+        data_efficiency.train_args(["speed=3"])

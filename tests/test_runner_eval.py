@@ -1,6 +1,5 @@
 import json
 import time
-from collections import Counter
 
 import numpy as np
 import pytest
@@ -8,9 +7,11 @@ import soundfile as sf
 
 from audiorouter.agent.reasoners.answer import Answer
 from audiorouter.agent.routers.routing import AllToolsRouter, FixedRouter, NoToolsRouter, RandomRouter
-from audiorouter.evals.runner import ORACLE, evaluate, file_identity, make_routers
+from audiorouter.evals.oracle import ORACLE
+from audiorouter.evals.runner import evaluate
+from audiorouter.evals.task import make_routers
 from audiorouter.data import synth
-from audiorouter.evals import runner
+from audiorouter.evals import schedule
 from audiorouter.data.items import Item, load_items
 from audiorouter.evals.scoring import accuracy, rescore
 from audiorouter.tools import AudioRouterError, ToolOutput, tool_names
@@ -65,7 +66,7 @@ def tool_batches(monkeypatch):
         batches.append((clip.id, tuple(named)))
         return [ToolOutput(tool=n, summary=f"{n} measured", seconds=0.25) for n in named]
 
-    monkeypatch.setattr(runner, "run_tools", run_tools)
+    monkeypatch.setattr(schedule, "run_tools", run_tools)
     return batches
 
 
@@ -138,19 +139,6 @@ def test_failing_items_are_recorded_and_retried_not_fatal(tmp_path, tool_batches
     result = evaluate(items, {"pair": FixedRouter(PAIR, name="pair")}, retry, tmp_path / "out")
     assert {q for q, _ in retry.calls} == {"How many knocks? #1", "How many knocks? #2"}
     assert accuracy(result.records["pair"]).value == 1.0
-
-
-def test_a_file_is_identified_by_its_name_and_content_not_its_folder(tmp_path):
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    (tmp_path / "a" / "router.pt").write_bytes(b"weights")
-    (tmp_path / "b" / "router.pt").write_bytes(b"weights")
-    first = file_identity(tmp_path / "a" / "router.pt")
-    assert first == file_identity(tmp_path / "b" / "router.pt") and first.startswith("router.pt (sha256 ")
-    (tmp_path / "b" / "router.pt").write_bytes(b"retrained")  # rewritten in place: not the same router
-    assert file_identity(tmp_path / "b" / "router.pt") != first
-    with pytest.raises(AudioRouterError, match="cannot read"):
-        file_identity(tmp_path / "c" / "router.pt")
 
 
 def test_resuming_into_a_folder_of_another_setup_is_refused(tmp_path, tool_batches):
@@ -335,9 +323,9 @@ def test_each_distinct_route_is_answered_once_in_prefix_order(tmp_path, tool_bat
 
 
 def test_routes_are_decided_a_chunk_ahead_of_the_answers(tmp_path, tool_batches, monkeypatch):
-    from audiorouter.evals import runner
+    from audiorouter.evals import schedule
 
-    monkeypatch.setattr(runner, "ROUTE_AHEAD", 2)
+    monkeypatch.setattr(schedule, "ROUTE_AHEAD", 2)
     log = []
 
     class Logging(NoToolsRouter):
@@ -347,13 +335,6 @@ def test_routes_are_decided_a_chunk_ahead_of_the_answers(tmp_path, tool_batches,
 
     evaluate(_items(tmp_path, 3), {"logging": Logging()}, FakeReasoner(log=log), tmp_path / "out", oracle=False)
     assert log == ["route"] * 2 + ["answer"] * 2 + ["route", "answer"]
-
-
-def test_make_routers_by_name():
-    routers = make_routers(["none", "all", "random", ORACLE])
-    assert list(routers) == ["none", "all", "random"]
-    with pytest.raises(AudioRouterError, match="unknown router"):
-        make_routers(["none", "psychic"])
 
 
 def _knock_dataset(root, n: int):

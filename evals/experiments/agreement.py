@@ -1,7 +1,7 @@
 """Do two evaluations of the same items choose the same options? (Another machine, another
 thread count, another library version: the answers should not move.)
 
-    python -m audiorouter.evals.experiments.agreement results/eval-a results/eval-b
+    audiorouter experiment agreement results/eval-a results/eval-b
 
 Per router found in both folders: the items both answered, the share where the chosen option
 is the same, and the largest difference in any option's probability.
@@ -9,11 +9,10 @@ is the same, and the largest difference in any option's probability.
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
-from audiorouter.evals.runner import ORACLE
+from audiorouter.evals.oracle import ORACLE
 
 
 def agreement(a: Path, b: Path) -> dict[str, dict]:
@@ -36,19 +35,3 @@ def agreement(a: Path, b: Path) -> dict[str, dict]:
         out[router] = {"items": len(both), "same_choice": same / len(both),
                        "max_probability_change": round(change, 6)}
     return out
-
-
-def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("a", type=Path, help="an evaluation folder")
-    parser.add_argument("b", type=Path, help="another evaluation folder of the same items")
-    args = parser.parse_args(argv)
-    result = agreement(args.a, args.b)
-    for router, r in result.items():
-        print(f"{router}: same option on {100 * r['same_choice']:.1f}% of {r['items']} items; "
-              f"largest probability change {r['max_probability_change']:.2g}")
-    return result
-
-
-if __name__ == "__main__":
-    main()

@@ -1,8 +1,8 @@
 """The data-efficiency experiment: routers trained on N items (several seeds) against no tools,
 all tools and the oracle, on one test file, with one frozen reasoner.
 
-    python -m audiorouter.evals.experiments.data_efficiency --train bench/train.json --test bench/test.json \
-        --sizes 16 32 64 128 256 --seeds 0 1 2 --out runs/data-efficiency
+    audiorouter experiment data-efficiency --train bench/train.json --test bench/test.json \
+        --sizes 16,32,64,128,256 --seeds 0,1,2 --out runs/data-efficiency
 
 Each (size, seed) trains with ``training/train_router.py``'s defaults into
 ``out/train-n<size>-s<seed>`` (skipped when its ``router.pt`` exists); then one resumable
@@ -19,10 +19,8 @@ import os
 import statistics
 import sys
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-
-import tyro
 
 from audiorouter.agent.reasoners.registry import make_reasoner
 from audiorouter.agent.routers.learned import LearnedRouter
@@ -34,7 +32,9 @@ from audiorouter.training.train_router import main as train
 
 from audiorouter.evals.render import write_block
 from audiorouter.evals.report import pyplot, tool_calls
-from audiorouter.evals.runner import ORACLE, evaluate, file_identity
+from audiorouter.evals.log import file_identity
+from audiorouter.evals.oracle import ORACLE
+from audiorouter.evals.runner import evaluate
 from audiorouter.evals.scoring import accuracy, oracle_gain_recovered, paired_difference
 
 MARKS = ("<!-- data-efficiency:start -->", "<!-- data-efficiency:end -->")
@@ -64,6 +64,23 @@ class Config:
     """docs page to write the table into (between the data-efficiency markers)"""
     train_args: TrainArgs = field(default_factory=TrainArgs)
     """training arguments shared by every run (dataset, size, seed and folder are set here)"""
+
+
+def train_args(pairs: list[str]) -> TrainArgs:
+    """Training arguments from NAME=VALUE pairs; a value is read as JSON (3, 0.01, true), else
+    taken as text."""
+    names = {f.name for f in fields(TrainArgs)}
+    values = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or name not in names:
+            raise ValueError(f"{pair!r} is no NAME=VALUE of a training argument ({', '.join(sorted(names))})")
+        try:
+            values[name] = json.loads(text)
+        except json.JSONDecodeError:
+            values[name] = text
+    return TrainArgs(**values)
 
 
 def run(config: Config) -> dict:
@@ -236,7 +253,3 @@ def _reference(ax, y: float, name: str, style: str, x: list[int]) -> None:
     """A baseline as a labelled horizontal line."""
     ax.axhline(y, linestyle=style, color="grey")
     ax.annotate(name, (x[0] if x else 1, y), fontsize=8, va="bottom")
-
-
-if __name__ == "__main__":
-    run(tyro.cli(Config))

@@ -3,16 +3,13 @@ wordings it trained on and in held-out wordings (`audiorouter bench reword`), co
 pair: accuracy on each with the paired difference's 95% interval, how often the route is the
 same, and each tool's call rate per skill where the two differ most.
 
-    python -m audiorouter.evals.experiments.wording_check results/dev-seen results/dev-heldout --router learned
+    audiorouter experiment wording-check results/dev-seen results/dev-heldout --router learned
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
 from collections import Counter, defaultdict
-from pathlib import Path
 
 
 def paired_difference(a: list[bool], b: list[bool]) -> tuple[float, float, float]:
@@ -55,30 +52,3 @@ def compare(seen: list[dict], held_out: list[dict]) -> dict:
             {"skill": skill, "tool": tool, "seen": round(s, 3), "held_out": round(h, 3)}
             for _, skill, tool, s, h in shifts[:8]],
     }
-
-
-def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("seen", type=Path, help="evaluation folder, items in the trained wordings")
-    parser.add_argument("held_out", type=Path, help="evaluation folder, the same items reworded")
-    parser.add_argument("--router", default="learned", help="router to compare (default learned)")
-    parser.add_argument("--out", type=Path, help="also write the comparison here as JSON")
-    args = parser.parse_args(argv)
-    name = f"predictions-{args.router}.json"
-    result = compare(json.loads((args.seen / name).read_text()),
-                     json.loads((args.held_out / name).read_text()))
-    low, high = result["difference_95ci"]
-    print(f"{args.router} on {result['items']} items: {100 * result['accuracy_seen']:.1f}% in trained "
-          f"wordings, {100 * result['accuracy_held_out']:.1f}% in held-out ones (difference "
-          f"{100 * result['difference']:+.1f} points [{100 * low:+.1f}, {100 * high:+.1f}]); "
-          f"same route on {100 * result['same_route']:.0f}%; calls {result['calls_seen']:.2f} "
-          f"and {result['calls_held_out']:.2f}")
-    for s in result["largest_call_rate_shifts"]:
-        print(f"  {s['skill']:<18} {s['tool']:<17} {s['seen']:.2f} -> {s['held_out']:.2f}")
-    if args.out:
-        args.out.write_text(json.dumps(result, indent=1))
-    return result
-
-
-if __name__ == "__main__":
-    main()
