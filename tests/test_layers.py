@@ -59,3 +59,19 @@ def test_the_layer_scan_sees_an_upward_import(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("import numpy\nfrom audiorouter.evals.cli import app\nfrom . import sibling\n")
     assert imported_layers(module) == {"evals"}
+
+
+def test_the_readme_layout_names_every_package():
+    """The README's tree (folders ending in '/', nested by indentation) is the package tree."""
+    readme = (ROOT / "README.md").read_text()
+    tree = readme.split("## Layout", 1)[1].split("```")[3]
+    listed, parents = set(), []
+    for line in tree.splitlines():
+        name = line.split()[0] if line.strip() else ""
+        if not name.endswith("/"):
+            continue
+        depth = (len(line) - len(line.lstrip())) // 2
+        parents[depth:] = [name.rstrip("/")]
+        listed.add("/".join(parents))
+    packages = {str(init.parent.relative_to(ROOT)) for layer in LAYERS for init in (ROOT / layer).rglob("__init__.py")}
+    assert listed - {"tests"} == packages
