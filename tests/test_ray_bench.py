@@ -18,7 +18,7 @@ def test_the_ray_benchmark_compares_the_same_steps_here_and_on_workers(train_ben
     assert saved == outcome
     page = tmp_path / "docs" / "benchmarks.md"
     page.parent.mkdir()
-    page.write_text("# Benchmarks\n\n<!-- ray-benchmark:start -->\nold\n<!-- ray-benchmark:end -->\n")
+    page.write_text("# Benchmarks\n\n<!-- ray-benchmark:start -->\nstale table\n<!-- ray-benchmark:end -->\n")
     render.render_pages(tmp_path, page.parent)
     text = page.read_text()
-    assert "old" not in text and "| Ray, 2 workers |" in text and "audiorouter benchmark ray" in text
+    assert "stale table" not in text and "| Ray, 2 workers |" in text and "audiorouter benchmark ray" in text

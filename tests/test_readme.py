@@ -39,7 +39,7 @@ def help_text(argv: list[str]) -> str:
     else:
         program = [str(Path(sys.executable).parent / "audiorouter")]
         words = [w for w in argv[1:] if not w.startswith("-")]
-        program += words[:2] if words[:1] == ["data"] else words[:1]
+        program += words[:2] if words[:1] in (["data"], ["benchmark"], ["experiment"]) else words[:1]
     out = subprocess.run([*program, "--help"], cwd=ROOT, capture_output=True, text=True,
                          timeout=120, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, (argv, out.stderr[-2000:])

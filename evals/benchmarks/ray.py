@@ -73,11 +73,14 @@ def command(
 def render(r: dict) -> str:
     """The Ray table of docs/benchmarks.md from a run's results."""
     w, x = r["warm_steps_per_s"], r["vs_local"]
+    overhead = r["ray_overhead_ms_per_step"]
+    cost = (f"Ray adds about {overhead} ms a step." if overhead > 0 else
+            "Ray adds no overhead per step that this run can measure.")
     return "\n".join([
         f"`{r['measured']['command']}`: {r['steps']} steps ({r['items']} items, random routes), "
         f"reasoner `{r['reasoner']}`, {r['cores']} cores, a local Ray instance. Cold here: "
         f"{r['cold_steps_per_s']} steps/s; every row below replays the same steps from the disk "
-        f"caches in fresh environments. Ray costs about {r['ray_overhead_ms_per_step']} ms a step.", "",
+        f"caches in fresh environments. {cost}", "",
         *table(["rollouts played", "steps / s", "vs here"],
                [["here (one process)", w["local"], 1], ["Ray, 1 worker", w["ray-1"], f"{x['ray-1']}x"],
                 ["Ray, 2 workers", w["ray-2"], f"{x['ray-2']}x"]]), "",
