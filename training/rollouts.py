@@ -134,10 +134,11 @@ def env_kwargs(args: Args, dataset: str) -> dict:
 
 def make_steps(args: Args, dataset: str) -> Steps:
     """Where this run plays its routes: in this process, or on Ray workers with ``--ray``."""
-    env = gym.make(args.env, **env_kwargs(args, dataset))
+    kwargs = env_kwargs(args, dataset)
+    env = gym.make(args.env, **kwargs)
     if args.ray is None:
         return LocalSteps(env)
     from .ray_steps import RaySteps
 
-    return RaySteps(env, args.env, env_kwargs(args, dataset), args.ray, args.ray_workers,
+    return RaySteps(env, args.env, kwargs, args.ray, args.ray_workers,
                     args.ray_num_cpus, args.ray_num_gpus)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 import gymnasium as gym
 import numpy as np
@@ -23,6 +23,16 @@ import typer
 import audiorouter.envs
 
 from .record import RESULTS_DIR, ResultsDir, command_line, cpu_count, first_items, measured, save, table
+
+
+Routes = Annotated[int, typer.Option(help="random routes per item")]
+Reasoner = Annotated[Optional[str], typer.Option(help="cascade model name or GGUF path (default: the graph's)")]
+
+
+def random_pairs(n_items: int, routes: int, n_tools: int, seed: int) -> list[tuple[int, np.ndarray]]:
+    """``routes`` random (item, action) pairs per item, fixed by ``seed``."""
+    rng = np.random.default_rng(seed)
+    return [(i, rng.integers(0, 2, n_tools).astype(np.int8)) for i in range(n_items) for _ in range(routes)]
 
 
 def play(env: gym.Env, pairs: list[tuple[int, np.ndarray]]) -> float:
@@ -37,17 +47,15 @@ def play(env: gym.Env, pairs: list[tuple[int, np.ndarray]]) -> float:
 def command(
     dataset: Path = typer.Option(..., help="items whose clips no earlier run touched"),
     items: int = 6,
-    routes: int = typer.Option(2, help="random routes per item"),
+    routes: Routes = 2,
     seed: int = 0,
-    reasoner: Optional[str] = typer.Option(None, help="cascade model name or GGUF path (default: the graph's)"),
+    reasoner: Reasoner = None,
     results: ResultsDir = RESULTS_DIR,
 ) -> dict:
     """Steps per second of AudioRouter-v0: cold, warm from the disk caches, warm in memory."""
     chosen = first_items(dataset, items)
     env = gym.make(audiorouter.envs.ENV_ID, dataset=chosen, reasoner=reasoner)
-    rng = np.random.default_rng(seed)
-    n_tools = env.action_space.n
-    pairs = [(i, rng.integers(0, 2, n_tools).astype(np.int8)) for i in range(len(chosen)) for _ in range(routes)]
+    pairs = random_pairs(len(chosen), routes, env.action_space.n, seed)
     cold = play(env, pairs)
     fresh = gym.make(audiorouter.envs.ENV_ID, dataset=chosen, reasoner=env.unwrapped.reasoner)
     disk = play(fresh, pairs)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Optional
 
 import gymnasium as gym
 import numpy as np
@@ -25,8 +24,8 @@ import audiorouter.envs
 from audiorouter.training.ray_steps import RaySteps
 from audiorouter.training.rollouts import LocalSteps
 
+from .env import Reasoner, Routes, random_pairs
 from .record import RESULTS_DIR, ResultsDir, command_line, cpu_count, first_items, measured, save, table
-
 
 def steps_per_s(steps, pairs: list[tuple[int, np.ndarray]]) -> float:
     start = time.perf_counter()
@@ -35,22 +34,19 @@ def steps_per_s(steps, pairs: list[tuple[int, np.ndarray]]) -> float:
         raise RuntimeError(f"{len(failed)} of {len(pairs)} steps failed; the first: {failed[0]!r}")
     return len(pairs) / (time.perf_counter() - start)
 
-
 def command(
     dataset: Path = typer.Option(..., help="items (MMAU-style JSON) to play"),
     items: int = 8,
-    routes: int = typer.Option(2, help="random routes per item"),
+    routes: Routes = 2,
     seed: int = 0,
-    reasoner: Optional[str] = typer.Option(None, help="cascade model name or GGUF path (default: the graph's)"),
+    reasoner: Reasoner = None,
     results: ResultsDir = RESULTS_DIR,
 ) -> dict:
     """Rollout steps per second here and on 1 and 2 Ray workers (local Ray instance)."""
     chosen = first_items(dataset, items)
     kwargs = {"dataset": chosen, "reasoner": reasoner}
     here = LocalSteps(gym.make(audiorouter.envs.ENV_ID, **kwargs))
-    rng = np.random.default_rng(seed)
-    n_tools = here.env.action_space.n
-    pairs = [(i, rng.integers(0, 2, n_tools).astype(np.int8)) for i in range(len(chosen)) for _ in range(routes)]
+    pairs = random_pairs(len(chosen), routes, here.env.action_space.n, seed)
     cold = steps_per_s(here, pairs)
     rates = {"local": steps_per_s(LocalSteps(gym.make(audiorouter.envs.ENV_ID, **kwargs)), pairs)}
     for workers in (1, 2):
@@ -68,7 +64,6 @@ def command(
     save(outcome, results, "ray")
     typer.echo(json.dumps(outcome, indent=2))
     return outcome
-
 
 def render(r: dict) -> str:
     """The Ray table of docs/benchmarks.md from a run's results."""
