@@ -5,11 +5,13 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from audiorouter.agent.reasoners.answer import Reasoner
 from audiorouter.tools.errors import AudioRouterError
 from audiorouter.tools.models import QWEN_CODER_1_5B
 
@@ -29,6 +31,11 @@ def eval_command(
     seed: int = typer.Option(0, help="seed of the random router"),
     page: Optional[Path] = typer.Option(None, help="also write the report into this docs page "
                                         "(between evaluation markers; plots beside it)"),
+    ray: Optional[str] = typer.Option(None, help="answer on Ray workers: 'local' (a Ray instance here), "
+                                      "'auto' (this machine's cluster) or an address; the same files"),
+    ray_workers: int = typer.Option(2, min=1, help="Ray workers, each holding the tools and reasoner"),
+    ray_num_cpus: float = typer.Option(1.0, min=0.01, help="CPUs per Ray worker (its reasoner's threads)"),
+    ray_num_gpus: float = typer.Option(0.0, min=0, help="GPUs per Ray worker (1: one reasoner per GPU)"),
 ) -> None:
     """Evaluate routers on a dataset: accuracy per task and sub-category with 95% intervals,
     tool calls and time per stage, MMAU-format predictions, a markdown report and plots."""
@@ -46,7 +53,8 @@ def eval_command(
         checkpoint = checkpoint_path(checkpoint)
     try:
         task = dataset_task(dataset, names, reasoner=reasoner, checkpoint=checkpoint, seed=seed, limit=limit)
-        result = task.run(out, progress=True)
+        with answered_on(ray, task.reasoner, ray_workers, ray_num_cpus, ray_num_gpus) as answers:
+            result = task.run(out, progress=True, answers=answers)
     except AudioRouterError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2)
@@ -57,4 +65,19 @@ def eval_command(
     for name, records in result.records.items():
         typer.echo(f"{name:<8} {accuracy(records)}")
     typer.echo(f"{len(task.items)} items in {result.wall_s:.1f} s; report: {report}")
+
+
+@contextmanager
+def answered_on(ray: str | None, reasoner: Reasoner, workers: int, num_cpus: float, num_gpus: float):
+    """Where the items are answered: here (no ``ray``), or on Ray workers, closed after."""
+    if ray is None:
+        yield None
+        return
+    from .ray_answers import RayAnswers
+
+    answers = RayAnswers(reasoner, ray, workers, num_cpus, num_gpus)
+    try:
+        yield answers
+    finally:
+        answers.close()
 

@@ -25,7 +25,7 @@ from audiorouter.tools.errors import AudioRouterError
 
 from .log import JsonlLog, check_setup, latest, latest_by_id
 from .oracle import ORACLE, join_late_routers
-from .schedule import Session
+from .schedule import Answers, Session
 
 
 @dataclass
@@ -40,11 +40,13 @@ class Evaluation:
 
 def evaluate(items: Sequence[Item], routers: Mapping[str, Router], reasoner: Reasoner,
              out_dir: str | Path, *, oracle: bool = True, setup: Mapping[str, str] | None = None,
-             progress: bool = False) -> Evaluation:
+             progress: bool = False, answers: Answers | None = None) -> Evaluation:
     """Evaluate each router (and the oracle) on ``items``, appending to ``out_dir``'s files.
 
     ``setup`` (with the reasoner's name) is kept in ``setup.json``: resuming into a folder
     made with another value of any of its keys is refused rather than mixing results.
+    ``answers``: where items are answered once routed (default: here, with ``reasoner``;
+    `ray_answers.RayAnswers`: on Ray workers); the files written are the same.
     """
     start = time.perf_counter()
     if ORACLE in routers:
@@ -56,7 +58,7 @@ def evaluate(items: Sequence[Item], routers: Mapping[str, Router], reasoner: Rea
     logs = {name: JsonlLog(out_dir / f"predictions-{name}.jsonl") for name in names}
     finished = {name: {r["id"] for r in latest_by_id(log.records).values() if not r.get("error")}
                 for name, log in logs.items()}
-    session = Session(routers, reasoner, JsonlLog(out_dir / "routes.jsonl"))
+    session = Session(routers, reasoner, JsonlLog(out_dir / "routes.jsonl"), answers)
 
     def todo(item: Item) -> list[str]:
         return [name for name in names if item.id not in finished[name]]

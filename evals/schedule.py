@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Mapping, Protocol, Sequence
 
 from tqdm import tqdm
 
@@ -37,30 +37,41 @@ ROUTE_AHEAD = 16
 
 
 class Session:
-    """One `evaluate` call: the routers, the reasoner, the route log and the stage clock."""
+    """One `evaluate` call: the routers, the route log, where answers are made (``answers``:
+    here by default, or `ray_answers.RayAnswers`) and the stage clock."""
 
-    def __init__(self, routers: Mapping[str, Router], reasoner: Reasoner, routes: JsonlLog):
+    def __init__(self, routers: Mapping[str, Router], reasoner: Reasoner, routes: JsonlLog,
+                 answers: Answers | None = None):
         self.routers = routers
-        self.reasoner = reasoner
         self.route_log = routes
         self.decisions = {(r["router"], r["id"]): r for r in routes.records}
-        self.stage_s: Counter[str] = Counter()
+        self.answers = answers or LocalAnswers(reasoner)
+        self.route_s: Counter[str] = Counter()
+
+    @property
+    def stage_s(self) -> Counter[str]:
+        """Wall seconds of this call in route / tools / reason."""
+        return Counter({**self.route_s, **self.answers.stage_s})
 
     def run(self, items: Sequence[Item], todo: Callable[[Item], list[str]],
             keep: Callable[[dict], None], progress: bool = False) -> None:
-        """Route then answer each chunk of ``items``, handing every record to ``keep``; ``todo``
-        names the routers (and the oracle) an item still needs."""
+        """Route then answer each chunk of ``items``, handing every record to ``keep`` in the
+        items' order; ``todo`` names the routers (and the oracle) an item still needs."""
         with tqdm(total=len(items), desc="evaluate", unit="item", disable=not progress) as bar:
+            in_order = InOrder(keep, bar.update)
             for first in range(0, len(items), ROUTE_AHEAD):
                 chunk = items[first:first + ROUTE_AHEAD]
                 bar.set_postfix_str("routing")
                 for item in chunk:
                     self.route_ahead(item, todo(item))
                 bar.set_postfix_str("answering")
-                for item in chunk:
-                    for record in self.answer(item, todo(item)):
-                        keep(record)
-                    bar.update()
+                for position, item in enumerate(chunk, first):
+                    self.submit(position, item, todo(item), in_order)
+                    in_order.add(self.answers.collect(block=False))
+                while self.answers.pending > ROUTE_AHEAD:  # route at most a chunk ahead of answers
+                    in_order.add(self.answers.collect(block=True))
+            while self.answers.pending:
+                in_order.add(self.answers.collect(block=True))
 
     def needed(self, names: list[str]) -> list[str]:
         """The routers whose route an item needs: its pending ones, all of them for the oracle."""
@@ -85,18 +96,54 @@ class Session:
             except Exception as exc:
                 route = Route(note=f"router failed ({type(exc).__name__}: {exc}); answering without tools")
             seconds = round(time.perf_counter() - start, 4)
-            self.stage_s["route"] += seconds
+            self.route_s["route"] += seconds
             line = {**route.model_dump(mode="json"), "router": name, "id": item.id, "seconds": seconds}
             self.route_log.append(line)
             self.decisions[(name, item.id)] = line
         line = self.decisions[(name, item.id)]
         return Route.model_validate(line), line["seconds"]
 
-    def answer(self, item: Item, names: list[str]) -> list[dict]:
-        """Records of ``names`` for one item; any failure becomes an error record for each."""
+    def submit(self, position: int, item: Item, names: list[str], in_order: "InOrder") -> None:
+        """Hand one item and its routes to ``answers``; audio that fails to load fails it here."""
         try:
             clip = load_audio(item.audio)
             chosen = {n: self.decide(n, item, clip) for n in self.needed(names)}
+        except Exception as exc:
+            in_order.add([(position, [failed_record(item, name, exc) for name in names])])
+            return
+        self.answers.submit(position, item, names, chosen, clip)
+
+
+class InOrder:
+    """Hands records on in the items' order, whatever order their answers finish in: a run's
+    files then read the same however many workers answered."""
+
+    def __init__(self, keep: Callable[[dict], None], advance: Callable[[], object]):
+        self.keep, self.advance = keep, advance
+        self.next = 0
+        self.waiting: dict[int, list[dict]] = {}
+
+    def add(self, finished: list[tuple[int, list[dict]]]) -> None:
+        self.waiting.update(finished)
+        while self.next in self.waiting:
+            for record in self.waiting.pop(self.next):
+                self.keep(record)
+            self.next += 1
+            self.advance()
+
+
+class Answerer:
+    """The answer pass of one item, given its routes: each distinct tool call runs once, each
+    distinct route is answered once. It holds no router, so a Ray worker runs it as well."""
+
+    def __init__(self, reasoner: Reasoner):
+        self.reasoner = reasoner
+        self.stage_s: Counter[str] = Counter()
+
+    def answer(self, item: Item, names: list[str], chosen: Mapping[str, tuple[Route, float]],
+               clip: Clip) -> list[dict]:
+        """Records of ``names`` for one item; any failure becomes an error record for each."""
+        try:
             candidates = {route_key(route): route for route, _ in chosen.values()}
             if ORACLE in names:
                 candidates = {**{route_key(r): r for r in oracle_routes()}, **candidates}
@@ -137,3 +184,33 @@ class Session:
         self.stage_s["reason"] += seconds
         return answer.model_copy(update={"seconds": round(seconds, 4)})
 
+
+
+class Answers(Protocol):
+    """Where an item's answers are made: submitted by position, collected when finished."""
+
+    stage_s: Counter[str]  # wall seconds spent in tools / reason
+    pending: int  # items submitted and not yet collected
+
+    def submit(self, position: int, item: Item, names: list[str],
+               chosen: Mapping[str, tuple[Route, float]], clip: Clip) -> None: ...
+
+    def collect(self, block: bool) -> list[tuple[int, list[dict]]]:
+        """Finished items' records: those done now, or with ``block`` at least one."""
+
+
+class LocalAnswers:
+    """Answers here, at once, with this process's reasoner."""
+
+    def __init__(self, reasoner: Reasoner):
+        self.answerer = Answerer(reasoner)
+        self.stage_s = self.answerer.stage_s
+        self.finished: list[tuple[int, list[dict]]] = []
+        self.pending = 0  # each item is answered as it is submitted
+
+    def submit(self, position, item, names, chosen, clip) -> None:
+        self.finished.append((position, self.answerer.answer(item, names, chosen, clip)))
+
+    def collect(self, block: bool) -> list[tuple[int, list[dict]]]:
+        finished, self.finished = self.finished, []
+        return finished

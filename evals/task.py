@@ -20,6 +20,7 @@ from audiorouter.tools.errors import AudioRouterError
 from .log import file_identity
 from .oracle import ORACLE
 from .runner import Evaluation, evaluate
+from .schedule import Answers
 
 ROUTER_NAMES = (*REGISTERED_ROUTERS, ORACLE)
 
@@ -34,9 +35,10 @@ class EvalTask:
     oracle: bool = True
     setup: Mapping[str, str] | None = None
 
-    def run(self, out_dir: str | Path, *, progress: bool = False) -> Evaluation:
+    def run(self, out_dir: str | Path, *, progress: bool = False, answers: Answers | None = None) -> Evaluation:
+        """Evaluate into ``out_dir``; ``answers``: where items are answered (`evaluate`)."""
         return evaluate(self.items, self.routers, self.reasoner, out_dir, oracle=self.oracle,
-                        setup=self.setup, progress=progress)
+                        setup=self.setup, progress=progress, answers=answers)
 
 
 def dataset_task(dataset: Path, names: Sequence[str], *, reasoner: str, checkpoint: Path | None = None,

@@ -24,6 +24,19 @@ def test_results_persist_and_memory_is_bounded(monkeypatch, tmp_path):
     assert ResultCache("t", persist=False).get("k0") is None
 
 
+def test_a_pickled_cache_is_the_same_disk_with_its_own_memory(monkeypatch, tmp_path):
+    import pickle
+
+    monkeypatch.setenv("AUDIOROUTER_CACHE", str(tmp_path))
+    cache = ResultCache("t", persist=True, max_items=2)
+    cache.put("k", "v")
+    copy = pickle.loads(pickle.dumps(cache))  # as a Ray worker receives a reasoner's cache
+    assert (copy.name, copy.persist, copy._max_items) == ("t", True, 2)
+    assert not copy._memory and copy.get("k") == "v"
+    memory_only = pickle.loads(pickle.dumps(ResultCache("m", persist=False)))
+    assert memory_only.persist is False
+
+
 def test_unwritable_cache_degrades_to_memory(monkeypatch, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")

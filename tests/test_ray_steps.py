@@ -10,7 +10,8 @@ import pytest
 import torch
 
 from audiorouter.training import train_router
-from audiorouter.training.ray_steps import RayNotInstalled, RaySteps, import_ray
+from audiorouter.training.ray_pool import RayNotInstalled, import_ray
+from audiorouter.training.ray_steps import RaySteps
 from audiorouter.training.rollouts import LocalSteps, env_kwargs
 from audiorouter.training.run_state import STATE_FILE, load_state
 

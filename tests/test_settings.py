@@ -20,7 +20,7 @@ def test_no_audiorouter_environment_read_outside_settings():
     root = Path(__file__).resolve().parents[1]
     allowed = {
         "tools/settings.py",
-        "training/ray_steps.py",  # writes a Ray worker's LLM_THREADS, reads none
+        "training/ray_pool.py",  # writes a Ray worker's LLM_THREADS, reads none
     }
     offenders = [
         f"{path.relative_to(root)}:{n}"

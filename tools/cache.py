@@ -14,6 +14,7 @@ import threading
 import warnings
 from collections import OrderedDict
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
@@ -47,6 +48,11 @@ class ResultCache:
         self._max_items = max_items
         self._lock = threading.Lock()
         self._key_locks: dict[str, tuple[threading.Lock, int]] = {}
+
+    def __reduce__(self):
+        """Sent to another process (a Ray worker), a cache is the same name over the same
+        disk, with a memory of its own."""
+        return partial(ResultCache, self.name, persist=self.persist, max_items=self._max_items), ()
 
     def get(self, key: str) -> str | None:
         with self._lock:
