@@ -39,6 +39,7 @@ BLOCKS = (
     Block("env-benchmark", "benchmarks.md", "env.json", "benchmarks.env:render"),
     Block("omni-benchmark", "benchmarks.md", "omni.json", "benchmarks.omni:render"),
     Block("ray-benchmark", "benchmarks.md", "ray.json", "benchmarks.ray:render"),
+    Block("ray-eval-benchmark", "benchmarks.md", "ray-eval.json", "benchmarks.ray_eval:render"),
 )
 
 
