@@ -56,16 +56,20 @@ def _files(run) -> dict[str, object]:
     return files
 
 
-def _on_ray(dataset, reasoner, tmp_path, monkeypatch, workers: int) -> RayAnswers:
+def _on_ray(dataset, reasoner, tmp_path, monkeypatch, workers: int, stop_after: int = 0) -> RayAnswers:
+    """Evaluate on Ray; with ``stop_after``, a first run stops after that many items and a
+    second one resumes it."""
     monkeypatch.setenv("AUDIOROUTER_CACHE", str(tmp_path / "cache"))  # the workers' own cache
-    answers = RayAnswers(reasoner, "local", workers)
-    evaluate(load_items(dataset), make_routers(ROUTERS), reasoner, tmp_path / "run", answers=answers)
+    answers, items, routers = RayAnswers(reasoner, "local", workers), load_items(dataset), make_routers(ROUTERS)
+    if stop_after:
+        evaluate(items[:stop_after], routers, reasoner, tmp_path / "run", answers=answers)
+    evaluate(items, routers, reasoner, tmp_path / "run", answers=answers)
     return answers
 
 
-def test_an_evaluation_on_two_workers_writes_what_one_here_writes(ray, dataset, small_reasoner, here,
-                                                                  tmp_path, monkeypatch):
-    answers = _on_ray(dataset, small_reasoner, tmp_path, monkeypatch, workers=2)
+def test_an_evaluation_on_two_workers_resumed_writes_what_one_here_writes(ray, dataset, small_reasoner, here,
+                                                                          tmp_path, monkeypatch):
+    answers = _on_ray(dataset, small_reasoner, tmp_path, monkeypatch, workers=2, stop_after=2)
     assert len(set(answers.pids())) == 2 and os.getpid() not in answers.pids()
     assert set(answers.stage_s) == {"tools", "reason"}
     answers.close()
