@@ -12,7 +12,7 @@ def test_reports_the_original_format_and_levels():
     assert (out.original_sample_rate, out.channels) == (48_000, 2)
     assert out.peak_dbfs == pytest.approx(-6.02, abs=0.05)
     assert out.rms_dbfs == pytest.approx(-9.03, abs=0.1)  # a sine's RMS is 3 dB below its peak
-    assert "stereo" in out.summary and "48000 Hz" in out.summary
+    assert "stereo" in out.summary and "48 kHz" in out.summary
 
 
 def test_silence_and_clipping_are_reported():

@@ -34,8 +34,10 @@ def test_describe_names_segments_and_pause() -> None:
                          segments=[TimeSpan(start_s=0.5, end_s=2.0),
                                    TimeSpan(start_s=3.0, end_s=4.5)],
                          longest_pause_s=1.0, duration_s=6.0)
-    assert out.describe() == ("speech in 2 parts, 3.0 s in all (50%), from 0.5 to 4.5 s; "
-                              "longest pause 1.0 s")
+    assert out.describe() == "speech in 2 parts, 0.5-4.5 s, 3.0 s in all (50%); longest pause 1.0 s"
+    one = SpeechActivity(speech_s=1.5, speech_ratio=0.25, segment_count=1, segments=[TimeSpan(start_s=0.5, end_s=2.0)],
+                         longest_pause_s=0, duration_s=6.0)
+    assert one.describe() == "speech 0.5-2.0 s (1.5 s, 25% of the clip)"
     empty = SpeechActivity(speech_s=0, speech_ratio=0, segment_count=0, segments=[],
                            longest_pause_s=0, duration_s=6.0)
     assert empty.describe() == "no speech detected in 6.0 s"

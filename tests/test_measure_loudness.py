@@ -70,8 +70,8 @@ def test_each_sound_between_silences_has_its_span_length_and_level():
     assert [s.start_s for s in sounds] == [pytest.approx(t, abs=0.05) for t in (0.4, 1.7, 4.4)]
     assert [s.lufs for s in sounds] == [pytest.approx(level - 3.0, abs=1.0) for level in (-20, -32, -14)]
     summary = _measure(audio).summary
-    assert "3 sounds between silences" in summary
-    assert "loudest the third sound, quietest the second sound (18 dB apart)" in summary
+    assert "3 sounds: first" in summary
+    assert "loudest the third, quietest the second (18 dB apart)" in summary
 
 
 def test_one_sound_reads_as_its_length():

@@ -26,3 +26,16 @@ def test_derived_fact_tasks_score_the_tool_against_their_truth(prefix):
     scores = [task.score(get_tool(task.tool).execute((c.audio, c.sample_rate), c.args), c.truth)
               for c in cases]
     assert set(scores) <= {0.0, 1.0} and sum(scores) >= 2  # the tools get these mostly right
+
+
+def test_digits_and_language_are_scored_on_what_the_summary_states():
+    from types import SimpleNamespace as Out
+
+    from audiorouter.evals.benchmarks.tools.speech import score_digits, score_language
+
+    assert score_digits(Out(text="Mi número es el cinco, uno, cuatro.", in_digits="Mi número es el 5, 1, 4."), "514")
+    assert score_digits(Out(text="Meine Nummer ist 5, 1, 4.", in_digits=None), "514")
+    assert not score_digits(Out(text="Mi número es el cinco, cuatro.", in_digits="Mi número es el 5, 4."), "514")
+    assert score_language(Out(language="es", language_name="Spanish"), {"language": "es"}) == 1.0
+    assert score_language(Out(language="es", language_name=None), {"language": "es"}) == 0.0
+    assert score_language(Out(language="pt", language_name="Portuguese"), {"language": "es"}) == 0.0

@@ -52,7 +52,7 @@ def test_describe_puts_the_words_first() -> None:
                      speech_span=TimeSpan(start_s=0.2, end_s=1.2),
                      segments=[TranscriptSegment(start_s=0.0, end_s=1.4, text="Hello there.")],
                      model="base")
-    assert out.describe() == ('"Hello there."; English; 2 words in 1.0 s, 2.0 words per second '
+    assert out.describe() == ('"Hello there."; English; 2 words, 2.0 words per second '
                               '(120 per minute)')
 
 

@@ -72,7 +72,7 @@ class EventCount(ToolOutput):
             return f"1 sound event, at {self.onsets_s[0]:.1f} s"
         text = f"{self.count} sound events from {self.onsets_s[0]:.1f} s"
         if self.mean_interval_s is not None:
-            text += f", one every {self.mean_interval_s:.2f} s on average"
+            text += f", one every {self.mean_interval_s:.2f} s"
         return text
 
 
@@ -121,7 +121,7 @@ def event_levels(samples: np.ndarray, onsets: list[int]) -> list[float]:
             for i, end in zip(onsets, ends)]
 
 
-@audio_tool(name="count_events", args=CountEventsArgs, output=EventCount, version="2",
+@audio_tool(name="count_events", args=CountEventsArgs, output=EventCount, version="3",
             description="Counts discrete sound events (drum hits, knocks, beeps, clicks, "
                         "claps, footsteps) and gives their onset times, levels and the "
                         "spacing between them (mean interval, regularity, rate). Use for "

@@ -39,14 +39,14 @@ class SpeechActivity(ToolOutput):
             return f"no speech detected in {self.duration_s:.1f} s"
         first, last = self.segments[0], self.segments[-1]
         if self.segment_count == 1:
-            return (f"speech from {first.start_s:.1f} to {first.end_s:.1f} s "
-                    f"({self.speech_s:.1f} s, {self.speech_ratio:.0%} of the clip)")
-        return (f"speech in {self.segment_count} parts, {self.speech_s:.1f} s in all "
-                f"({self.speech_ratio:.0%}), from {first.start_s:.1f} to {last.end_s:.1f} s; "
-                f"longest pause {self.longest_pause_s:.1f} s")
+            return (f"speech {first.start_s:.1f}-{first.end_s:.1f} s ({self.speech_s:.1f} s, "
+                    f"{self.speech_ratio:.0%} of the clip)")
+        return (f"speech in {self.segment_count} parts, {first.start_s:.1f}-{last.end_s:.1f} s, "
+                f"{self.speech_s:.1f} s in all ({self.speech_ratio:.0%}); longest pause "
+                f"{self.longest_pause_s:.1f} s")
 
 
-@audio_tool(name="detect_speech", args=DetectSpeechArgs, output=SpeechActivity, version="2",
+@audio_tool(name="detect_speech", args=DetectSpeechArgs, output=SpeechActivity, version="3",
             description="Voice activity detection (Silero VAD): whether anyone speaks, when "
                         "(start/end of each speech segment), total speech time, speech share "
                         "and pauses. Fast; use for 'is there speech', 'when does the speaker "

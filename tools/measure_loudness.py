@@ -103,11 +103,11 @@ def _describe_sounds(sounds: list[Sound]) -> str:
     listed = ", ".join(f"{ordinal(i)} {s.duration_s:.1f} s {_fmt(s.lufs)}"
                        for i, s in enumerate(sounds[:DESCRIBED_SOUNDS]))
     more = f", +{len(sounds) - DESCRIBED_SOUNDS} more" if len(sounds) > DESCRIBED_SOUNDS else ""
-    text = f"{len(sounds)} sounds between silences: {listed}{more}"
+    text = f"{len(sounds)} sounds: {listed}{more}"
     levels = [(s.lufs if s.lufs is not None else GATE_LUFS, i) for i, s in enumerate(sounds)]
     (top, loud), (bottom, quiet) = max(levels), min(levels)
     if top - bottom >= 1.0:  # within 1 LU the order says nothing
-        text += (f"; loudest the {ordinal(loud)} sound, quietest the {ordinal(quiet)} sound "
+        text += (f"; loudest the {ordinal(loud)}, quietest the {ordinal(quiet)} "
                  f"({top - bottom:.0f} dB apart)")
     else:
         text += "; all about equally loud"
@@ -156,7 +156,7 @@ def loudness_curve(blocks: np.ndarray, hop_s: float, duration: float) -> tuple[f
                                           for i in range(0, len(blocks), step)]
 
 
-@audio_tool(name="measure_loudness", args=MeasureLoudnessArgs, output=Loudness, version="3",
+@audio_tool(name="measure_loudness", args=MeasureLoudnessArgs, output=Loudness, version="4",
             description="Loudness and levels: integrated loudness (LUFS, BS.1770), each "
                         "sound between silences with its start, end, length and loudness "
                         "(which is loudest and quietest), loudness over time, first vs second "

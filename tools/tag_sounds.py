@@ -103,7 +103,7 @@ def _describe_sounds(sounds: list[NamedSound]) -> str:
     named = ", ".join(f"{ordinal(i)}{' (last)' if i == len(sounds) - 1 else ''} "
                       f"{' / '.join(s.labels)}" for i, s in enumerate(shown))
     more = f", +{len(sounds) - DESCRIBED_SOUNDS} more" if len(sounds) > DESCRIBED_SOUNDS else ""
-    return f"; {len(sounds)} sounds between silences, in order: {named}{more}"
+    return f"; {len(sounds)} sounds in order: {named}{more}"
 
 
 @load_once
@@ -220,7 +220,7 @@ def label_segments(present: np.ndarray, duration: float) -> list[tuple[float, fl
             for s, e in spans if s == 0 or s + half < duration]
 
 
-@audio_tool(name="tag_sounds", args=TagSoundsArgs, output=SoundTags, version="4",
+@audio_tool(name="tag_sounds", args=TagSoundsArgs, output=SoundTags, version="5",
             description="Sound event tagging with YAMNet (AudioSet, 521 classes): the top "
                         "labels (speech, music, instruments, animals, vehicles, alarms, "
                         "noise, silence...) with scores and the time spans where each is "

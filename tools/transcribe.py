@@ -62,7 +62,7 @@ class Transcript(ToolOutput):
 
     def describe(self) -> str:
         """The words (and their numbers in digits), then the language by name, then the rate
-        in the units questions use."""
+        in the units questions use (when speech starts and ends is `detect_speech`'s)."""
         if not self.word_count:
             return "no speech transcribed"
         said = f'"{_clipped(self.text)}"'
@@ -71,10 +71,9 @@ class Transcript(ToolOutput):
         language = self.language_name or self.language
         if self.language_probability < UNSURE_LANGUAGE and len(self.top_languages) > 1:
             language += f" (or {self.top_languages[1].name})"
-        span = self.speech_span.end_s - self.speech_span.start_s if self.speech_span else 0.0
         words = f"{self.word_count} word{'s' if self.word_count != 1 else ''}"
-        return (f"{said}; {language}; {words} in {span:.1f} s, {self.words_per_second:.1f} "
-                f"words per second ({self.words_per_minute:.0f} per minute)")
+        return (f"{said}; {language}; {words}, {self.words_per_second:.1f} words per second "
+                f"({self.words_per_minute:.0f} per minute)")
 
 
 def _clipped(text: str) -> str:
@@ -109,7 +108,7 @@ def whisper_model(name: str) -> Any:
     return WhisperModel(str(resolve_model(_MODELS[name])), device="cpu", compute_type="int8")
 
 
-@audio_tool(name="transcribe", args=TranscribeArgs, output=Transcript, version="5",
+@audio_tool(name="transcribe", args=TranscribeArgs, output=Transcript, version="6",
             description="Speech recognition (Whisper): the words spoken, with timed phrases, "
                         "the spoken language with its probability, word count and speaking "
                         "rate (words per minute). Use for what is said, which language, how "

@@ -46,25 +46,24 @@ class WorkedExample:
 
 WORKED_EXAMPLES: tuple[WorkedExample, ...] = (
     WorkedExample(4.2, ('transcribe: "Please call me back on five one two, thanks."; English; 8 '
-                        'words in 2.9 s, 2.8 words per second (166 per minute)',),
+                        'words, 2.8 words per second (166 per minute)',),
                   "Which number does the caller leave?", "512"),
-    WorkedExample(3.1, ("count_events: 6 sound events from 0.3 s, one every 0.40 s on average",
+    WorkedExample(3.1, ("count_events: 6 sound events from 0.3 s, one every 0.40 s",
                         "tag_sounds: Knock 0.8, Door 0.4"),
                   "How many knocks are there?", "6"),
     WorkedExample(2.4, ("analyze_pitch: pitch D4 (293 Hz), steady; voiced 88%",
                         "tag_sounds: Flute 0.7, Music 0.6"),
                   "What note does the flute hold?", "D4"),
-    WorkedExample(6.0, ("measure_loudness: 3 sounds between silences: first 1.0 s -20 LUFS, second "
-                        "1.1 s -31 LUFS, third 0.9 s -14 LUFS; loudest the third sound, quietest "
-                        "the second sound (17 dB apart)",
-                        "tag_sounds: Dog 0.9, Bark 0.8; 3 sounds between silences, in order: "
-                        "first Bark / Dog, second Bark / Dog, third (last) Dog / Bark"),
+    WorkedExample(6.0, ("measure_loudness: 3 sounds: first 1.0 s -20 LUFS, second 1.1 s -31 LUFS, "
+                        "third 0.9 s -14 LUFS; loudest the third, quietest the second (17 dB apart)",
+                        "tag_sounds: Dog 0.9, Bark 0.8; 3 sounds in order: first Bark / Dog, "
+                        "second Bark / Dog, third (last) Dog / Bark"),
                   "Which bark is the softest?", "the second bark"),
     WorkedExample(5.5, ("analyze_speakers: 2 speakers, in order of speaking: first female voice "
                         "212 Hz, second male voice 118 Hz; lowest voice the second speaker, "
                         "highest voice the first speaker",
-                        'transcribe: "Are you coming tonight? Yes, at nine."; English; 7 words '
-                        "in 2.5 s, 2.8 words per second (168 per minute)"),
+                        'transcribe: "Are you coming tonight? Yes, at nine."; English; 7 words, '
+                        "2.8 words per second (168 per minute)"),
                   "Who answers the question, a man or a woman?", "a man"),
     WorkedExample(12.0, ("analyze_rhythm: tempo 124 BPM (confidence 0.8), 24 beats",
                          "analyze_harmony: key A minor (strength 0.8); chords Am F C G"),
@@ -72,9 +71,8 @@ WORKED_EXAMPLES: tuple[WorkedExample, ...] = (
     WorkedExample(3.0, ("measure_loudness: one sound lasting 1.8 s (from 0.5 to 2.3 s), -18 LUFS",
                         "tag_sounds: Siren 0.9, Vehicle 0.4"),
                   "For how long does the siren sound?", "about 2 seconds"),
-    WorkedExample(7.5, ("tag_sounds: Music 0.9, Sine wave 0.8, Dog 0.7; 3 sounds between "
-                        "silences, in order: first Sine wave / Beep, bleep, second Dog / Bark, "
-                        "third (last) Music / Guitar",),
+    WorkedExample(7.5, ("tag_sounds: Music 0.9, Sine wave 0.8, Dog 0.7; 3 sounds in order: first "
+                        "Sine wave / Beep, bleep, second Dog / Bark, third (last) Music / Guitar",),
                   "What comes right after the beep?", "a dog barking"),
 )
 

@@ -5,7 +5,8 @@ Tasks:
 * `transcribe` (Whisper base and tiny.en): word error rate on flite and espeak-ng English
   voices reading everyday sentences and on the real recorded Asterisk digits; Harvard
   sentences (built to be unpredictable) as a harder extra;
-* `transcribe` language: espeak-ng German, French, Spanish, Italian and English;
+* `transcribe` language: espeak-ng German, French, Spanish, Italian and English, named in
+  English; a number read digit by digit in German, French, Spanish or Italian, written as digits;
 * `detect_speech`: speech-time IoU (0.1 s collar) with utterances placed among silence, noise
   or music, and no false speech on noise, music or drum hits alone;
 * the voices and sentences that `speakers.py` builds its conversations from.
@@ -16,6 +17,7 @@ WER per voice family, not only the mean."""
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import Any
 
@@ -165,11 +167,34 @@ def language_cases(rng: np.random.Generator, n: int, *, sentences: int = 2) -> l
                           {"text": text, "language": code}))
     return cases
 
+NUMBER_IS = {"de": "Meine Nummer ist", "fr": "Mon numéro est le", "es": "Mi número es el",
+             "it": "Il mio numero è il"}
+
+def digit_cases(rng: np.random.Generator, n: int) -> list[Case]:
+    """A sentence, then "my number is" and 3-6 digits read one by one, by an espeak-ng German,
+    French, Spanish or Italian voice (the transcript holds number words). Truth: the digits."""
+    codes = ["de", "fr", "es", "it"]
+    cases = []
+    for i in range(n):
+        code = codes[i % len(codes)]
+        digits = "".join(str(d) for d in rng.integers(0, 10, size=int(rng.integers(3, 7))))
+        text = f"{rng.choice(FOREIGN[code])} {NUMBER_IS[code]} {', '.join(digits)}."
+        voice = f"espeak:{ESPEAK_LANGUAGE_VOICE[code]}+{rng.choice(['m1', 'm3', 'f2', 'f4'])}"
+        cases.append(Case(f"digits-{code}-{digits}", speak(text, voice=voice), digits))
+    return cases
+
+def score_digits(output: Any, truth: str) -> float:
+    """Right when the transcript, numbers written as digits, ends with exactly the digits."""
+    return float(re.sub(r"\D", "", output.in_digits or output.text).endswith(truth))
+
 def score_wer(output: Any, truth: dict) -> float:
     return wer(truth["text"], output.text)
 
+LANGUAGE_NAMES = {"de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "en": "English"}
+
 def score_language(output: Any, truth: dict) -> float:
-    return float(output.language == truth["language"])
+    """Right when the language is found and named in English, as the summary says it."""
+    return float(output.language == truth["language"] and output.language_name == LANGUAGE_NAMES[truth["language"]])
 
 # --- voice activity ------------------------------------------------------------------------
 
@@ -249,8 +274,11 @@ TASKS: list[ToolTask] = [
              metric="share within 10% of the true rate", make_cases=rate_cases, score=score_rate,
              goal=">= 0.9"),
     ToolTask(name="spoken language (espeak-ng de/fr/es/it/en)", tool="transcribe",
-             metric="share of clips with the right language", make_cases=language_cases,
+             metric="share of clips with the right language, named in English", make_cases=language_cases,
              score=score_language, goal=">= 0.9"),
+    ToolTask(name="digits spoken in German, French, Spanish or Italian", tool="transcribe",
+             metric="share whose transcript, in digits, holds exactly the digits", make_cases=digit_cases,
+             score=score_digits, goal=">= 0.8"),
     ToolTask(name="speech segments among silence, noise and music", tool="detect_speech",
              metric=f"speech-time IoU ({COLLAR_S:g} s collar)", make_cases=vad_cases,
              score=score_vad, goal=">= 0.9"),
