@@ -104,8 +104,10 @@ def command(repeats: int = typer.Option(3, help="timed runs of each variant"),
     stages = stage_times(graph, reasoner, audio, repeats)  # the first run also loads every model
 
     names = tool_names()
-    summaries = evidence_lines(run_tools(clip, names))
-    evidence_tokens = len(load_local_llm(QWEN_CODER_1_5B).tokenize("\n".join(summaries)))
+    evidence = run_tools(clip, names)
+    tokenize = load_local_llm(QWEN_CODER_1_5B).tokenize
+    evidence_tokens = len(tokenize("\n".join(evidence_lines(evidence))))
+    summary_tokens = len(tokenize("\n".join(e.summary for e in evidence if e.ok)))
     parallel = best(lambda: run_tools(clip, names, use_cache=False), repeats)
     sequential = best(lambda: run_tools(clip, names, parallel=False, use_cache=False), repeats)
 
@@ -124,7 +126,7 @@ def command(repeats: int = typer.Option(3, help="timed runs of each variant"),
                "parallel_speedup": round(sequential / parallel, 2),
                "direct_s": round(t_direct, 3), "graph_s": round(t_graph, 3),
                "graph_overhead_ratio": round(t_graph / t_direct, 3), "prompt": prompt_speed(repeats),
-               "evidence_tokens": evidence_tokens, "repeats": repeats,
+               "evidence_tokens": evidence_tokens, "summary_tokens": summary_tokens, "repeats": repeats,
                "measured": measured(command_line("graph", "--repeats", repeats))}
     save(outcome, results, "graph")
     typer.echo(json.dumps(outcome, indent=2))
@@ -140,7 +142,8 @@ def render(r: dict) -> str:
         f"(cache off), the Qwen2.5-Coder-1.5B cascade reasoner scoring each option's text (answer cache off, "
         f"KV cache holding only the shared instruction-and-examples prefix before each question).", "",
         *table(["stage", "median seconds"], ([k, f"{v:.3f}"] for k, v in s.items())), "",
-        f"The ten tools' summaries of this clip are {r['evidence_tokens']} tokens (Qwen2.5 tokenizer).", "",
+        f"The ten tools' summaries of this clip are {r['summary_tokens']} tokens (Qwen2.5 tokenizer), "
+        f"{r['evidence_tokens']} as the prompt's evidence lines (each after its tool's name).", "",
         "| comparison (same run) | A | B | ratio |", "|---|---|---|---|",
         f"| tools: sequential (A) vs parallel (B), best of {r['repeats']} | {r['tools_sequential_s']:.2f} s | "
         f"{r['tools_parallel_s']:.2f} s | {r['parallel_speedup']:.2f}x faster in parallel |",

@@ -1,6 +1,6 @@
 """Music tool benchmark: pitch, tempo, key, chords and notes, with ground truth by construction.
 
-Every clip is rendered by fluidsynth from MIDI we write (evals/synth.py), so the sounding
+Every clip is rendered by fluidsynth from MIDI we write (data/synth/), so the sounding
 notes, tempo, key and chords are known; speech pitch comes from flite / espeak-ng voices of
 measured sex. Tasks:
 

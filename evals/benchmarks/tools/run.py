@@ -104,7 +104,7 @@ def render(r: dict) -> str:
     m, suite = r["measured"], r["suite"]
     return "\n".join([
         f"Measured by `{m['command']}` on {m['machine']} with {m['cpus']} CPU cores ({m['date']}). "
-        "Ground truth by construction (evals/synth.py).", "",
+        "Ground truth by construction (data/synth/).", "",
         *table(["task", "tool", "metric", "cases", "result", "goal", "failures", "s per audio s"],
                ([t["task"], f"`{t['tool']}`", t["metric"], t["cases"], f"{t['score']:.3g}", t["goal"],
                  t["failures"], f"{t['seconds_per_audio_second']:.4f}"] for t in r["tasks"])),
