@@ -7,7 +7,9 @@ A CPU reasoner's cost is prompt tokens, so:
 2. **answer**: per item, every distinct route (of the routers and the oracle's candidates) is
    answered once, in lexicographic order of tool calls. Tools run once per clip (the union of
    all routes' calls, in parallel, through the tool cache); a route two routers chose is
-   answered once.
+   answered once. `Answerer` does this for one item; `LocalAnswers` runs it here and
+   `ray_answers.RayAnswers` on Ray workers, and `InOrder` keeps the records in the items'
+   order either way.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ class Session:
         self.routers = routers
         self.route_log = routes
         self.decisions = {(r["router"], r["id"]): r for r in routes.records}
-        self.answers = answers or LocalAnswers(reasoner)
+        self.answers = answers if answers is not None else LocalAnswers(reasoner)
         self.route_s: Counter[str] = Counter()
 
     @property

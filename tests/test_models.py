@@ -46,6 +46,26 @@ def test_chunked_package_is_assembled_and_verified(chunked_package):
     assert resolve_model(spec()) == folder  # second time: no reassembly needed
 
 
+def test_processes_sharing_the_cache_assemble_a_model_one_at_a_time(chunked_package, monkeypatch):
+    """Ray workers on one node start together: one assembles, the others wait for it and
+    then load whole files (a part-written file once failed a worker's tool)."""
+    import threading
+
+    from audiorouter.tools import models
+    from audiorouter.tools.cache import cache_dir, exclusive
+
+    monkeypatch.setattr(models, "_resolved", {})  # this process has not resolved it yet
+    found = []
+    with exclusive(cache_dir() / "models" / "fake-model"):  # as another process would hold it
+        waiting = threading.Thread(target=lambda: found.append(resolve_model(spec())))
+        waiting.start()
+        waiting.join(timeout=1.0)
+        assert waiting.is_alive() and not found
+    waiting.join(timeout=10)
+    assert (found[0] / "model.bin").read_bytes() == b"hello weights"
+    assert not list(found[0].glob("*.part"))
+
+
 def test_checksum_mismatch_is_refused(chunked_package):
     with pytest.raises(ModelChecksumError, match="reinstall"):
         resolve_model(spec(sha="0" * 64))

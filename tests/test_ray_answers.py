@@ -36,12 +36,16 @@ def dataset(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def here(dataset, small_reasoner, tmp_path_factory):
-    """The files of an evaluation in this process (its own cache, so nothing is replayed)."""
+def here(dataset, tmp_path_factory):
+    """The files of an evaluation in this process, computed afresh: a reasoner of its own
+    and a cache of its own, so no answer an earlier test made is replayed."""
+    from audiorouter.agent.reasoners.cascade import CascadeReasoner
+    from audiorouter.tools.models import SMOLLM2_135M
+
     out = tmp_path_factory.mktemp("here")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("AUDIOROUTER_CACHE", str(out / "cache"))
-        evaluate(load_items(dataset), make_routers(ROUTERS), small_reasoner, out / "run")
+        evaluate(load_items(dataset), make_routers(ROUTERS), CascadeReasoner(SMOLLM2_135M), out / "run")
     return _files(out / "run")
 
 

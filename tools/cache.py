@@ -38,6 +38,19 @@ def cache_key(*parts: Any) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
+@contextmanager
+def exclusive(path: Path) -> Iterator[None]:
+    """Hold an flock on ``<path>.lock`` (kept; it is empty): processes sharing the cache
+    folder, on one machine or on shared storage, do what ``path`` names one at a time."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f".{path.name}.lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 class ResultCache:
     """JSON results by key: an LRU in memory over files on disk (``persist=False``: memory only)."""
 

