@@ -5,13 +5,11 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from audiorouter.agent.reasoners.answer import Reasoner
 from audiorouter.tools.errors import AudioRouterError
 from audiorouter.tools.models import QWEN_CODER_1_5B
 
@@ -42,6 +40,7 @@ def eval_command(
     from audiorouter.agent.routers.learned import checkpoint_path
 
     from .log import file_identity
+    from .ray_answers import answered_on
     from .report import write_report
     from .scoring import accuracy
     from .task import dataset_task
@@ -65,19 +64,4 @@ def eval_command(
     for name, records in result.records.items():
         typer.echo(f"{name:<8} {accuracy(records)}")
     typer.echo(f"{len(task.items)} items in {result.wall_s:.1f} s; report: {report}")
-
-
-@contextmanager
-def answered_on(ray: str | None, reasoner: Reasoner, workers: int, num_cpus: float, num_gpus: float):
-    """Where the items are answered: here (no ``ray``), or on Ray workers, closed after."""
-    if ray is None:
-        yield None
-        return
-    from .ray_answers import RayAnswers
-
-    answers = RayAnswers(reasoner, ray, workers, num_cpus, num_gpus)
-    try:
-        yield answers
-    finally:
-        answers.close()
 

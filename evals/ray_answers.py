@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from typing import Mapping
+from contextlib import contextmanager
+from typing import Iterator, Mapping
 
 from audiorouter.agent.reasoners.answer import Reasoner
 from audiorouter.agent.routers.routing import Route
@@ -82,3 +83,18 @@ class RayAnswers:
 
     def close(self) -> None:
         self.pool.close()
+
+
+@contextmanager
+def answered_on(ray: str | None, reasoner: Reasoner, workers: int, num_cpus: float = 1,
+                num_gpus: float = 0) -> Iterator[RayAnswers | None]:
+    """Where items are answered: here (no ``ray``: None, `evaluate`'s default), or on Ray
+    workers at ``ray``, closed after."""
+    if ray is None:
+        yield None
+        return
+    answers = RayAnswers(reasoner, ray, workers, num_cpus, num_gpus)
+    try:
+        yield answers
+    finally:
+        answers.close()

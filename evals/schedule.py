@@ -187,7 +187,6 @@ class Answerer:
         return answer.model_copy(update={"seconds": round(seconds, 4)})
 
 
-
 class Answers(Protocol):
     """Where an item's answers are made: submitted by position, collected when finished."""
 

@@ -28,6 +28,21 @@ def sine(freq: float = 440.0, seconds: float = 1.0, sr: int = 16_000, amp: float
     return (amp * np.sin(2 * np.pi * freq * t)).astype(np.float32)
 
 
+@pytest.fixture
+def without_ray(monkeypatch):
+    """This process as a machine without Ray installed: importing it fails."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_ray(name, *args, **kwargs):
+        if name == "ray":
+            raise ImportError("No module named 'ray'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ray)
+
+
 @pytest.fixture(scope="session")
 def small_reasoner():
     """A real local LLM small enough for plumbing tests (SmolLM2-135M through llama.cpp)."""

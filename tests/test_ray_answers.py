@@ -131,44 +131,34 @@ def test_a_worker_killed_while_answering_is_restarted_and_its_item_redone(ray, d
     assert _differences(files, here) == []
 
 
-def test_the_eval_command_answers_on_ray(ray, dataset, here, tmp_path, monkeypatch):
+def _eval_app():
+    """`audiorouter eval` as the CLI mounts it (a second command, so "eval" is named)."""
     import typer
-    from typer.testing import CliRunner
 
     from audiorouter.evals.eval_cli import eval_command
 
     app = typer.Typer()
     app.command("eval")(eval_command)
     app.command("other")(lambda: None)
+    return app
+
+
+def test_the_eval_command_answers_on_ray(ray, dataset, here, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
     monkeypatch.setenv("AUDIOROUTER_CACHE", str(tmp_path / "cache"))
-    result = CliRunner().invoke(app, ["eval", "--dataset", str(dataset), "--routers", ",".join([*ROUTERS, "oracle"]),
-                                      "--reasoner", "smollm2-135m-instruct", "--out", str(tmp_path / "run"),
-                                      "--ray", "local", "--ray-workers", "1"])
+    result = CliRunner().invoke(_eval_app(), [
+        "eval", "--dataset", str(dataset), "--routers", ",".join([*ROUTERS, "oracle"]),
+        "--reasoner", "smollm2-135m-instruct", "--out", str(tmp_path / "run"), "--ray", "local", "--ray-workers", "1"])
     assert result.exit_code == 0, result.output
     predictions = {k: v for k, v in _files(tmp_path / "run").items() if k.startswith("predictions-")}
     assert _differences(predictions, {k: v for k, v in here.items() if k.startswith("predictions-")}) == []
 
 
-def test_without_ray_the_eval_flag_says_how_to_get_it(dataset, tmp_path, monkeypatch):
-    import builtins
-
-    import typer
+def test_without_ray_the_eval_flag_says_how_to_get_it(dataset, tmp_path, without_ray):
     from typer.testing import CliRunner
 
-    from audiorouter.evals.eval_cli import eval_command
-
-    real_import = builtins.__import__
-
-    def no_ray(name, *args, **kwargs):
-        if name == "ray":
-            raise ImportError("No module named 'ray'")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_ray)
-    app = typer.Typer()
-    app.command("eval")(eval_command)
-    app.command("other")(lambda: None)
-    result = CliRunner().invoke(app, ["eval", "--dataset", str(dataset), "--routers", "none",
-                                      "--out", str(tmp_path / "run"), "--ray", "local"])
+    result = CliRunner().invoke(_eval_app(), ["eval", "--dataset", str(dataset), "--routers", "none",
+                                              "--out", str(tmp_path / "run"), "--ray", "local"])
     assert result.exit_code == 2 and "pip install 'audiorouter[ray]'" in result.output
     assert not (tmp_path / "run" / "predictions-none.jsonl").exists()

@@ -1,7 +1,6 @@
 """Training on Ray plays the same routes as training here: a local Ray instance with two
 workers gives the same router, log and rewards, and a killed worker's pair is replayed."""
 
-import builtins
 import os
 import signal
 
@@ -59,14 +58,6 @@ def test_a_killed_worker_is_restarted_and_its_pair_replayed(ray, train_args, tmp
     steps.close()
 
 
-def test_without_ray_the_flag_says_how_to_get_it(monkeypatch):
-    real_import = builtins.__import__
-
-    def no_ray(name, *args, **kwargs):
-        if name == "ray":
-            raise ImportError("No module named 'ray'")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_ray)
+def test_without_ray_the_flag_says_how_to_get_it(without_ray):
     with pytest.raises(RayNotInstalled, match=r"pip install 'audiorouter\[ray\]'"):
         import_ray()

@@ -21,10 +21,9 @@ from unittest.mock import patch
 
 import typer
 
-from audiorouter.agent.reasoners.cascade import CascadeReasoner
-from audiorouter.agent.reasoners.registry import GGUF_MODELS
+from audiorouter.agent.reasoners.registry import make_reasoner
 from audiorouter.data.items import Item, load_items
-from audiorouter.evals.ray_answers import RayAnswers
+from audiorouter.evals.ray_answers import answered_on
 from audiorouter.evals.runner import evaluate
 from audiorouter.evals.task import make_routers
 from audiorouter.tools.models import QWEN_CODER_1_5B
@@ -37,14 +36,14 @@ def items_per_s(items: list[Item], warm: list[Item], routers: list[str], model: 
     """Items per second answering ``items`` after ``warm`` (here, or on ``workers`` Ray workers
     sharing the cores), with a cache of its own; and the choices made."""
     with patch.dict(os.environ, {"AUDIOROUTER_CACHE": str(folder / "cache")}):  # workers' too
-        reasoner = CascadeReasoner(GGUF_MODELS.get(model, model))
-        answers = RayAnswers(reasoner, "local", workers, num_cpus=cpu_count() / workers) if workers else None
-        evaluate(warm, make_routers(routers), reasoner, folder / "warm", oracle=False, answers=answers)
-        start = time.perf_counter()
-        result = evaluate(items, make_routers(routers), reasoner, folder / "run", oracle=False, answers=answers)
-        rate = len(items) / (time.perf_counter() - start)
-        if answers:
-            answers.close()
+        reasoner = make_reasoner(model)
+        cores = cpu_count() / max(workers, 1)
+        with answered_on("local" if workers else None, reasoner, workers, cores) as answers:
+            evaluate(warm, make_routers(routers), reasoner, folder / "warm", oracle=False, answers=answers)
+            start = time.perf_counter()
+            result = evaluate(items, make_routers(routers), reasoner, folder / "run", oracle=False,
+                              answers=answers)
+            rate = len(items) / (time.perf_counter() - start)
     return rate, [r["choice"] for name in routers for r in result.records[name]]
 
 
