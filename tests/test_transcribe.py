@@ -9,8 +9,7 @@ from audiorouter.data import synth
 from audiorouter.evals.benchmarks.tools.word_error import normalize_words, wer
 from audiorouter.tools.base import ToolFailure
 from audiorouter.tools.speech_common import TimeSpan
-from audiorouter.tools.transcribe import (Transcript, TranscriptSegment, numbers_as_digits, transcribe,
-                                          whisper_model)
+from audiorouter.tools.transcribe import Transcript, TranscriptSegment, transcribe, whisper_model
 
 SR = 16_000
 SENTENCE = "Please remember to bring your umbrella because it might rain this afternoon."
@@ -54,17 +53,6 @@ def test_describe_puts_the_words_first() -> None:
                      model="base")
     assert out.describe() == ('"Hello there."; English; 2 words, 2.0 words per second '
                               '(120 per minute)')
-
-
-@pytest.mark.parametrize("text, language, digits", [
-    ("cinco uno cuatro", "es", "5 1 4"),
-    ("fünf eins vier", "de", "5 1 4"),
-    ("The code is seven two eight.", "en", "The code is 7 2 8."),
-    ("The code is 728.", "en", None),        # nothing to convert
-    ("siedem dwa osiem", "pl", None),        # a language text2num does not know
-])
-def test_spoken_numbers_are_also_written_as_digits(text, language, digits) -> None:
-    assert numbers_as_digits(text, language) == digits
 
 
 def test_describe_adds_the_digits_after_the_words() -> None:

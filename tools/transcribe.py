@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from .audio import Clip
 from .base import ToolArgs, ToolOutput, audio_tool, load_once
 from .models import WHISPER_BASE, WHISPER_TINY_EN, ModelSpec, resolve_model
+from .number_words import numbers_as_digits
 from .speech_common import MAX_ITEMS, TimeSpan, span, speech_segments
 
 _MODELS: dict[str, ModelSpec] = {"base": WHISPER_BASE, "tiny.en": WHISPER_TINY_EN}
@@ -50,8 +51,8 @@ class Transcript(ToolOutput):
     language_probability: float = Field(description="confidence in the language, 0-1")
     top_languages: list[LanguageGuess] = Field(description="the likeliest languages (up to 3)")
     in_digits: str | None = Field(None, description="the transcript with spoken numbers written as "
-                                                    "digits, where that changes it (English, French, "
-                                                    "Spanish, German, Portuguese, Italian, Dutch)")
+                                                    "digits, where that changes it (39 of "
+                                                    "Whisper's languages: number_words)")
     word_count: int = Field(description="number of words in the transcript")
     words_per_minute: float = Field(description="speaking rate: words over the speech span")
     words_per_second: float = Field(0.0, description="the same rate per second")
@@ -88,18 +89,6 @@ def language_name(code: str) -> str:
     return LANGUAGES.get(code, code).title()
 
 
-def numbers_as_digits(text: str, language: str | None) -> str | None:
-    """"cinco uno cuatro" -> "5 1 4": the digits a question's options are written in. None
-    when nothing changes or text2num does not know the language."""
-    from text_to_num import alpha2digit
-
-    try:
-        converted = alpha2digit(text, language or "", threshold=0)
-    except ValueError:  # unsupported language
-        return None
-    return converted if converted != text else None
-
-
 @load_once
 def whisper_model(name: str) -> Any:
     """The CTranslate2 Whisper model, int8 on CPU, loaded once per process and name."""
@@ -108,7 +97,7 @@ def whisper_model(name: str) -> Any:
     return WhisperModel(str(resolve_model(_MODELS[name])), device="cpu", compute_type="int8")
 
 
-@audio_tool(name="transcribe", args=TranscribeArgs, output=Transcript, version="6",
+@audio_tool(name="transcribe", args=TranscribeArgs, output=Transcript, version="7",
             description="Speech recognition (Whisper): the words spoken, with timed phrases, "
                         "the spoken language with its probability, word count and speaking "
                         "rate (words per minute). Use for what is said, which language, how "

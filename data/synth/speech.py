@@ -15,7 +15,15 @@ from audiorouter.tools.audio import SAMPLE_RATE
 from .signals import LEAD_S, concat, fade, load, normalize, silence
 from .system import binary, data_file, run
 
-ASTERISK_DIR = Path("/usr/share/asterisk/sounds/en_US_f_Allison")
+ASTERISK_SOUNDS = Path("/usr/share/asterisk/sounds")
+#: The real recorded prompts per language: their folder and the Debian package that ships it.
+ASTERISK_VOICES = {
+    "en": ("en_US_f_Allison", "asterisk-core-sounds-en-wav"),
+    "es": ("es_MX_f_Allison", "asterisk-core-sounds-es-wav"),
+    "fr": ("fr_CA_f_June", "asterisk-core-sounds-fr-wav"),
+    "it": ("it_IT_m_Carlo", "asterisk-core-sounds-it-wav"),
+    "ru": ("ru_RU_f_IvrvoiceRU", "asterisk-core-sounds-ru-wav"),
+}
 
 # flite's built-in voices; kal is an 8 kHz voice (band-limited), the others 16 kHz.
 FLITE_VOICES = ("kal", "kal16", "awb", "rms", "slt")
@@ -121,12 +129,13 @@ def _espeak_variants() -> frozenset[str]:
     return frozenset(row[4].removeprefix("!v/") for row in _espeak_listing("--voices=variant"))
 
 
-_ASTERISK_PACKAGE = "asterisk-core-sounds-en-wav"
-
-
-def asterisk_path(word: str) -> Path:
-    """The recorded prompt for `word` ("hello", "digits/7", "7", "letters/a", "goodbye")."""
-    root = data_file(ASTERISK_DIR, _ASTERISK_PACKAGE)
+def asterisk_path(word: str, language: str = "en") -> Path:
+    """The recorded prompt for `word` ("hello", "digits/7", "7", "letters/a", "goodbye") in
+    one of `ASTERISK_VOICES`' languages."""
+    if language not in ASTERISK_VOICES:
+        raise ValueError(f"no Asterisk voice for {language!r}; one of {sorted(ASTERISK_VOICES)}")
+    folder, package = ASTERISK_VOICES[language]
+    root = data_file(ASTERISK_SOUNDS / folder, package)
     for folder in ("", "digits", "letters", "phonetic"):
         path = root / folder / f"{word}.wav"
         if path.is_file():
@@ -134,11 +143,13 @@ def asterisk_path(word: str) -> Path:
     raise ValueError(f"no Asterisk prompt {word!r} under {root}")
 
 
-def asterisk_digits(digits: str, gap_s: float = 0.15, sr: int = SAMPLE_RATE) -> np.ndarray:
-    """The real recorded digits of `digits` ("4071"), edge silence trimmed, `gap_s` apart."""
+def asterisk_digits(digits: str, gap_s: float = 0.15, sr: int = SAMPLE_RATE, *,
+                    language: str = "en") -> np.ndarray:
+    """The real recorded digits of `digits` ("4071") spoken in `language`, edge silence
+    trimmed, `gap_s` apart."""
     if not digits or not digits.isdigit():
         raise ValueError(f"digits must be a non-empty string of 0-9, not {digits!r}")
-    parts = [_trim_silence(load(asterisk_path(f"digits/{d}"), sr), sr) for d in digits]
+    parts = [_trim_silence(load(asterisk_path(f"digits/{d}", language), sr), sr) for d in digits]
     speech = concat([silence(LEAD_S, sr), *parts, silence(LEAD_S, sr)], gap_s, sr)
     return fade(normalize(speech), sr)
 

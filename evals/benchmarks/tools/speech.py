@@ -6,7 +6,8 @@ Tasks:
   voices reading everyday sentences and on the real recorded Asterisk digits; Harvard
   sentences (built to be unpredictable) as a harder extra;
 * `transcribe` language: espeak-ng German, French, Spanish, Italian and English, named in
-  English; a number read digit by digit in German, French, Spanish or Italian, written as digits;
+  English; a number read digit by digit in German, French, Spanish or Italian, written as digits,
+  and digits recorded by real Spanish, French, Italian and Russian speakers;
 * `detect_speech`: speech-time IoU (0.1 s collar) with utterances placed among silence, noise
   or music, and no false speech on noise, music or drum hits alone;
 * the voices and sentences that `speakers.py` builds its conversations from.
@@ -183,6 +184,17 @@ def digit_cases(rng: np.random.Generator, n: int) -> list[Case]:
         cases.append(Case(f"digits-{code}-{digits}", speak(text, voice=voice), digits))
     return cases
 
+def recorded_digit_cases(rng: np.random.Generator, n: int) -> list[Case]:
+    """3-7 digits recorded one by one by the real Spanish, French, Italian and Russian Asterisk
+    speakers (a man and three women). Truth: the digits."""
+    codes = ["es", "fr", "it", "ru"]
+    cases = []
+    for i in range(n):
+        code = codes[i % len(codes)]
+        digits = "".join(str(d) for d in rng.integers(0, 10, size=int(rng.integers(3, 8))))
+        cases.append(Case(f"asterisk-{code}-{digits}", asterisk_digits(digits, language=code), digits))
+    return cases
+
 def score_digits(output: Any, truth: str) -> float:
     """Right when the transcript, numbers written as digits, ends with exactly the digits."""
     return float(re.sub(r"\D", "", output.in_digits or output.text).endswith(truth))
@@ -279,6 +291,9 @@ TASKS: list[ToolTask] = [
     ToolTask(name="digits spoken in German, French, Spanish or Italian", tool="transcribe",
              metric="share whose transcript, in digits, holds exactly the digits", make_cases=digit_cases,
              score=score_digits, goal=">= 0.8"),
+    ToolTask(name="digits recorded by real Spanish, French, Italian and Russian speakers",
+             tool="transcribe", metric="share whose transcript, in digits, holds exactly the digits",
+             make_cases=recorded_digit_cases, score=score_digits, goal=">= 0.8"),
     ToolTask(name="speech segments among silence, noise and music", tool="detect_speech",
              metric=f"speech-time IoU ({COLLAR_S:g} s collar)", make_cases=vad_cases,
              score=score_vad, goal=">= 0.9"),
