@@ -49,6 +49,25 @@ def test_a_prompt_scores_the_same_whatever_was_cached_before_it(llm):
             np.testing.assert_array_equal(a, b)
 
 
+def test_a_prompt_scores_the_same_after_other_questions_in_the_same_process(llm):
+    """What an evaluation does between two items: other prompts of other lengths, each with
+    its own options scored as parallel branches, and free text generated."""
+    rng = np.random.default_rng(0)
+    words = "speech music knock beep drum loud soft tempo key note chord first second sound".split()
+    prompt = SYSTEM + chatml([("user", "How many knocks? count_events: 4 sound events")])
+    llm.prefill(SYSTEM)
+    first = llm.continuation_logprobs(prompt, ["2", "3", "4", "5"], end="<|im_end|>")
+    for _ in range(6):
+        other = SYSTEM + chatml([("user", " ".join(rng.choice(words, size=rng.integers(5, 300))))])
+        options = [" ".join(rng.choice(words, size=rng.integers(1, 7))) for _ in range(rng.integers(2, 6))]
+        llm.continuation_logprobs(other, options, end="<|im_end|>")
+        llm.generate(other, max_tokens=6)
+        llm.prefill(SYSTEM)
+        again = llm.continuation_logprobs(prompt, ["2", "3", "4", "5"], end="<|im_end|>")
+        for a, b in zip(first, again):
+            np.testing.assert_array_equal(a, b)
+
+
 def test_generation_is_greedy_and_deterministic(llm):
     prompt = chatml([("user", "What is the capital of France? One word.")])
     first = llm.generate(prompt, max_tokens=8)
