@@ -207,6 +207,11 @@ def test_asterisk_digits_in_other_languages_are_other_recordings(language):
     assert len(synth.asterisk_digits("728", language=language)) > SR // 2
 
 
+def test_asterisk_speakers_are_named_as_their_folders_say():
+    assert synth.ASTERISK_SEX == {"en": "female", "es": "female", "fr": "female", "it": "male",
+                                  "ru": "female"}
+
+
 def test_asterisk_names_the_voices_it_has():
     with pytest.raises(ValueError, match="'de'.*'en', 'es'"):
         synth.asterisk_path("7", "de")

@@ -18,7 +18,7 @@ def test_a_task_draws_the_same_cases_wherever_it_sits_in_the_list():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("prefix", ["a speaker's gender", "speaking rate"])
+@pytest.mark.parametrize("prefix", ["a speaker's gender", "speaking rate", "digits recorded by real"])
 def test_derived_fact_tasks_score_the_tool_against_their_truth(prefix):
     task = next(t for t in ALL_TASKS if t.name.startswith(prefix))
     cases = task.make_cases(task_rng(0, task), 3)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-#: Numbers spelled per language for the lookup: every digit sequence and the numbers a clip says.
+#: The largest number looked up: digits read one by one, counts, times and prices are below it.
 LARGEST = 999
 #: The longest number phrase looked for, in words ("trzysta czterdzieści jeden" is 3).
 MAX_PHRASE_WORDS = 6

@@ -13,9 +13,10 @@ from .events import events_clip, hits, hydrogen_kits
 from .midi import DRUM_KITS, PITCHED_PROGRAMS, RELEASE_S, Note, render_notes
 from .music import CHORD_INTERVALS, cadence_clip, chord_clip, drum_loop, note_clip
 from .signals import LEAD_S, concat, fade, mix, silence, tone, white_noise, write_wav
-from .speech import FLITE_VOICES, VOICE_MEDIAN_F0_HZ, VOICE_SEX, asterisk_digits, asterisk_path, speak
+from .speech import (ASTERISK_SEX, FLITE_VOICES, VOICE_MEDIAN_F0_HZ, VOICE_SEX, asterisk_digits, asterisk_path,
+                     speak)
 
-__all__ = ["CHORD_INTERVALS", "DRUM_KITS", "FLITE_VOICES", "LEAD_S", "Note", "PITCHED_PROGRAMS", "RELEASE_S",
+__all__ = ["ASTERISK_SEX", "CHORD_INTERVALS", "DRUM_KITS", "FLITE_VOICES", "LEAD_S", "Note", "PITCHED_PROGRAMS", "RELEASE_S",
            "VOICE_MEDIAN_F0_HZ", "VOICE_SEX", "asterisk_digits", "asterisk_path", "cadence_clip", "chord_clip",
            "concat", "drum_loop", "events_clip", "fade", "hits", "hydrogen_kits", "mix", "note_clip",
            "render_notes", "silence", "speak", "tone", "white_noise", "write_wav"]

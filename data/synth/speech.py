@@ -24,6 +24,9 @@ ASTERISK_VOICES = {
     "it": ("it_IT_m_Carlo", "asterisk-core-sounds-it-wav"),
     "ru": ("ru_RU_f_IvrvoiceRU", "asterisk-core-sounds-ru-wav"),
 }
+#: Each Asterisk voice's speaker, as its folder names them (_f_, _m_).
+ASTERISK_SEX = {language: "male" if "_m_" in folder else "female"
+                for language, (folder, _) in ASTERISK_VOICES.items()}
 
 # flite's built-in voices; kal is an 8 kHz voice (band-limited), the others 16 kHz.
 FLITE_VOICES = ("kal", "kal16", "awb", "rms", "slt")

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from audiorouter.data.synth import VOICE_SEX, asterisk_digits, fade, speak
+from audiorouter.data.synth import ASTERISK_SEX, VOICE_SEX, asterisk_digits, fade, speak
 from audiorouter.data.texts import HARVARD
 
 from .speech import _FRAME_S, TEST_VOICES, place, voice_name
@@ -46,23 +46,24 @@ def speaker_cases_from(pool: tuple[str, ...]) -> Callable[[np.random.Generator, 
 
 
 def identity_gender(identity: str) -> str:
-    """The gender of a voice identity: the Asterisk prompts' real speaker is a woman; a
-    synthetic voice's is `synth.VOICE_SEX`, measured by pitch (an espeak-ng variant sounds
-    the same in every accent, so its en-us reading stands for it)."""
-    if identity == "asterisk":
-        return "female"
+    """The gender of a synthetic voice identity: `synth.VOICE_SEX`, measured by pitch (an
+    espeak-ng variant sounds the same in every accent, so its en-us reading stands for it)."""
     return VOICE_SEX[identity.replace("espeak+", "espeak:en-us+")]
 
 
 def gender_cases(rng: np.random.Generator, n: int) -> list[Case]:
-    """One voice per clip, in turn a held-out synthetic voice (a Harvard sentence) and the
-    real recorded speaker of the Asterisk prompts (a digit string). Truth: the gender."""
+    """One voice per clip, in turn a held-out synthetic voice (a Harvard sentence) and one of
+    the real speakers of the Asterisk prompts, English, Spanish, French, Italian or Russian
+    (a digit string; a man and four women). Truth: the gender."""
     pool = (*TEST_VOICES, "espeak+f2", "espeak+f4")  # 4 female voices of 9, not 2 of 7
+    real = sorted(ASTERISK_SEX)
     cases = []
     for i in range(n):
         if i % 3 == 2:
+            language = real[(i // 3) % len(real)]
             digits = "".join(str(d) for d in rng.integers(0, 10, size=int(rng.integers(4, 8))))
-            cases.append(Case(f"asterisk-{digits}", asterisk_digits(digits), "female"))
+            cases.append(Case(f"asterisk-{language}-{digits}", asterisk_digits(digits, language=language),
+                              ASTERISK_SEX[language]))
             continue
         identity = str(rng.choice(pool))
         voice = voice_name(identity, rng)
@@ -111,7 +112,7 @@ TASKS: list[ToolTask] = [
              tool="analyze_speakers", metric="share with the right speaker count",
              make_cases=speaker_cases_from(TEST_VOICES), score=score_speaker_count,
              goal=">= 0.85"),
-    ToolTask(name="a speaker's gender (held-out voices + a real recorded woman)",
+    ToolTask(name="a speaker's gender (held-out voices + real speakers in 5 languages)",
              tool="analyze_speakers", metric="share with the right gender", make_cases=gender_cases,
              score=score_gender, goal=">= 0.95"),
 ]
