@@ -16,7 +16,8 @@ from .signals import LEAD_S, concat, fade, mix, silence, tone, white_noise, writ
 from .speech import (ASTERISK_SEX, FLITE_VOICES, VOICE_MEDIAN_F0_HZ, VOICE_SEX, asterisk_digits, asterisk_path,
                      speak)
 
-__all__ = ["ASTERISK_SEX", "CHORD_INTERVALS", "DRUM_KITS", "FLITE_VOICES", "LEAD_S", "Note", "PITCHED_PROGRAMS", "RELEASE_S",
-           "VOICE_MEDIAN_F0_HZ", "VOICE_SEX", "asterisk_digits", "asterisk_path", "cadence_clip", "chord_clip",
-           "concat", "drum_loop", "events_clip", "fade", "hits", "hydrogen_kits", "mix", "note_clip",
-           "render_notes", "silence", "speak", "tone", "white_noise", "write_wav"]
+__all__ = ["ASTERISK_SEX", "CHORD_INTERVALS", "DRUM_KITS", "FLITE_VOICES", "LEAD_S", "Note",
+           "PITCHED_PROGRAMS", "RELEASE_S", "VOICE_MEDIAN_F0_HZ", "VOICE_SEX", "asterisk_digits",
+           "asterisk_path", "cadence_clip", "chord_clip", "concat", "drum_loop", "events_clip", "fade",
+           "hits", "hydrogen_kits", "mix", "note_clip", "render_notes", "silence", "speak", "tone",
+           "white_noise", "write_wav"]

@@ -139,8 +139,8 @@ def asterisk_path(word: str, language: str = "en") -> Path:
         raise ValueError(f"no Asterisk voice for {language!r}; one of {sorted(ASTERISK_VOICES)}")
     folder, package = ASTERISK_VOICES[language]
     root = data_file(ASTERISK_SOUNDS / folder, package)
-    for folder in ("", "digits", "letters", "phonetic"):
-        path = root / folder / f"{word}.wav"
+    for kind in ("", "digits", "letters", "phonetic"):
+        path = root / kind / f"{word}.wav"
         if path.is_file():
             return path
     raise ValueError(f"no Asterisk prompt {word!r} under {root}")
