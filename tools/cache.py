@@ -40,7 +40,7 @@ def cache_key(*parts: Any) -> str:
 
 @contextmanager
 def exclusive(path: Path) -> Iterator[None]:
-    """Hold an flock on ``<path>.lock`` (kept; it is empty): processes sharing the cache
+    """Hold an flock on ``.<name>.lock`` beside ``path`` (kept; it is empty): processes sharing the cache
     folder, on one machine or on shared storage, do what ``path`` names one at a time."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(f".{path.name}.lock"), "a") as handle:

@@ -45,10 +45,11 @@ def _by_lexicon(text: str, language: str) -> str | None:
     if not lexicon:
         return None
     words = list(_WORD.finditer(text))
+    keys = [_key(m.group()) for m in words]
     pieces, last, i = [], 0, 0
     while i < len(words):
         for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
-            phrase = " ".join(_key(m.group()) for m in words[i:i + n])
+            phrase = " ".join(keys[i:i + n])
             if phrase in lexicon and _adjacent(text, words[i:i + n]):
                 pieces += [text[last:words[i].start()], str(lexicon[phrase])]
                 last, i = words[i + n - 1].end(), i + n

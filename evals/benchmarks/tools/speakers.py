@@ -11,7 +11,7 @@ import numpy as np
 from audiorouter.data.synth import ASTERISK_SEX, VOICE_SEX, asterisk_digits, fade, speak
 from audiorouter.data.texts import HARVARD
 
-from .speech import _FRAME_S, TEST_VOICES, place, voice_name
+from .speech import _FRAME_S, TEST_VOICES, digit_string, place, voice_name
 from .tasks import Case, ToolTask
 
 def conversation(rng: np.random.Generator, identities: list[str], n_turns: int,
@@ -61,7 +61,7 @@ def gender_cases(rng: np.random.Generator, n: int) -> list[Case]:
     for i in range(n):
         if i % 3 == 2:
             language = real[(i // 3) % len(real)]
-            digits = "".join(str(d) for d in rng.integers(0, 10, size=int(rng.integers(4, 8))))
+            digits = digit_string(rng, 4, 7)
             cases.append(Case(f"asterisk-{language}-{digits}", asterisk_digits(digits, language=language),
                               ASTERISK_SEX[language]))
             continue

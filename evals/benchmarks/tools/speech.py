@@ -121,6 +121,11 @@ def lay_over(speech: np.ndarray, bed: np.ndarray, bed_db: float) -> np.ndarray:
 
 # --- transcription and language ------------------------------------------------------------
 
+def digit_string(rng: np.random.Generator, shortest: int, longest: int) -> str:
+    """Random digits, ``shortest`` to ``longest`` of them: a number read one digit at a time."""
+    return "".join(str(d) for d in rng.integers(0, 10, size=int(rng.integers(shortest, longest + 1))))
+
+
 def transcription_cases(rng: np.random.Generator, n: int, *, texts: tuple[str, ...] = EVERYDAY,
                         model: str = "base") -> list[Case]:
     """In turn: one or two sentences of `texts` read by a flite voice, the same by an
@@ -128,7 +133,7 @@ def transcription_cases(rng: np.random.Generator, n: int, *, texts: tuple[str, .
     cases = []
     for i in range(n):
         if i % 3 == 2:
-            digits = "".join(str(d) for d in rng.integers(0, 10, size=int(rng.integers(3, 8))))
+            digits = digit_string(rng, 3, 7)
             cases.append(Case(f"asterisk-digits-{digits}", asterisk_digits(digits),
                               {"text": " ".join(digits), "language": "en"}, args={"model": model}))
             continue
@@ -178,7 +183,7 @@ def digit_cases(rng: np.random.Generator, n: int) -> list[Case]:
     cases = []
     for i in range(n):
         code = codes[i % len(codes)]
-        digits = "".join(str(d) for d in rng.integers(0, 10, size=int(rng.integers(3, 7))))
+        digits = digit_string(rng, 3, 6)
         text = f"{rng.choice(FOREIGN[code])} {NUMBER_IS[code]} {', '.join(digits)}."
         voice = f"espeak:{ESPEAK_LANGUAGE_VOICE[code]}+{rng.choice(['m1', 'm3', 'f2', 'f4'])}"
         cases.append(Case(f"digits-{code}-{digits}", speak(text, voice=voice), digits))
@@ -191,7 +196,7 @@ def recorded_digit_cases(rng: np.random.Generator, n: int) -> list[Case]:
     cases = []
     for i in range(n):
         code = codes[i % len(codes)]
-        digits = "".join(str(d) for d in rng.integers(0, 10, size=int(rng.integers(3, 8))))
+        digits = digit_string(rng, 3, 7)
         cases.append(Case(f"asterisk-{code}-{digits}", asterisk_digits(digits, language=code), digits))
     return cases
 
