@@ -39,3 +39,18 @@ def test_digits_and_language_are_scored_on_what_the_summary_states():
     assert score_language(Out(language="es", language_name="Spanish"), {"language": "es"}) == 1.0
     assert score_language(Out(language="es", language_name=None), {"language": "es"}) == 0.0
     assert score_language(Out(language="pt", language_name="Portuguese"), {"language": "es"}) == 0.0
+
+
+def test_gender_is_scored_on_every_voice_found_and_unsure_counts_wrong():
+    from types import SimpleNamespace as Out
+
+    from audiorouter.evals.benchmarks.tools.speakers import score_gender
+
+    def voices(*genders):
+        return Out(speakers=[Out(gender=g) for g in genders])
+
+    assert score_gender(voices("female"), "female") == 1.0
+    assert score_gender(voices("female", "female"), "female") == 1.0  # one voice split in two
+    assert score_gender(voices("female", "male"), "female") == 0.0
+    assert score_gender(voices(None), "male") == 0.0
+    assert score_gender(voices(), "male") == 0.0

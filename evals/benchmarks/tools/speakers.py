@@ -73,8 +73,10 @@ def gender_cases(rng: np.random.Generator, n: int) -> list[Case]:
 
 
 def score_gender(output: Any, truth: str) -> float:
-    """Right when the one speaker found is named with the true gender (unsure counts wrong)."""
-    return float(len(output.speakers) == 1 and output.speakers[0].gender == truth)
+    """Right when every voice found is named with the true gender (unsure counts wrong). A
+    voice split in two is the speaker-count task's miss, not this one's: both halves must
+    still be named right."""
+    return float(bool(output.speakers) and all(s.gender == truth for s in output.speakers))
 
 
 def score_speaker_count(output: Any, truth: dict) -> float:
@@ -113,6 +115,6 @@ TASKS: list[ToolTask] = [
              make_cases=speaker_cases_from(TEST_VOICES), score=score_speaker_count,
              goal=">= 0.85"),
     ToolTask(name="a speaker's gender (held-out voices + real speakers in 5 languages)",
-             tool="analyze_speakers", metric="share with the right gender", make_cases=gender_cases,
+             tool="analyze_speakers", metric="share whose voices are all named with the right gender", make_cases=gender_cases,
              score=score_gender, goal=">= 0.95"),
 ]
