@@ -121,8 +121,8 @@ def _pitch_order(speakers: list[SpeakerSummary]) -> str:
 def estimate_gender(median_f0_hz: float | None,
                     low_f0_hz: float | None) -> tuple[str | None, float | None]:
     """('male' | 'female', confidence) from a voice's median f0 and the bottom of its range
-    (10th percentile), or (None, confidence) when the pitch is unknown or too close to the
-    boundary to say (confidence under `GENDER_MIN_CONFIDENCE`).
+    (10th percentile); (None, None) when the pitch is unknown, (None, confidence) when it is
+    too close to the boundary to say (confidence under `GENDER_MIN_CONFIDENCE`).
 
     The statistic is the geometric mean of the two: the median carries the voice's level, the
     low end its floor, which intonation moves less. Two log-normal classes of it meet at
