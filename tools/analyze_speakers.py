@@ -129,7 +129,7 @@ def estimate_gender(median_f0_hz: float | None,
     `GENDER_BOUNDARY_HZ`; the logistic of the distance from it in octaves is the posterior
     with equal priors. Children and falsetto read as female.
     """
-    if not median_f0_hz or not low_f0_hz or median_f0_hz <= 0 or low_f0_hz <= 0:
+    if median_f0_hz is None or low_f0_hz is None or min(median_f0_hz, low_f0_hz) <= 0:
         return None, None
     speaking_f0 = np.sqrt(median_f0_hz * low_f0_hz)
     p_female = 1.0 / (1.0 + np.exp(-GENDER_SLOPE_PER_OCTAVE

@@ -115,6 +115,6 @@ TASKS: list[ToolTask] = [
              make_cases=speaker_cases_from(TEST_VOICES), score=score_speaker_count,
              goal=">= 0.85"),
     ToolTask(name="a speaker's gender (held-out voices + real speakers in 5 languages)",
-             tool="analyze_speakers", metric="share whose voices are all named with the right gender", make_cases=gender_cases,
-             score=score_gender, goal=">= 0.95"),
+             tool="analyze_speakers", metric="share whose voices are all named with the right gender",
+             make_cases=gender_cases, score=score_gender, goal=">= 0.95"),
 ]
