@@ -37,7 +37,7 @@ def test_describe_names_segments_and_pause() -> None:
     assert out.describe() == "speech in 2 parts, 0.5-4.5 s, 3.0 s in all (50%); longest pause 1.0 s"
     one = SpeechActivity(speech_s=1.5, speech_ratio=0.25, segment_count=1, segments=[TimeSpan(start_s=0.5, end_s=2.0)],
                          longest_pause_s=0, duration_s=6.0)
-    assert one.describe() == "speech 0.5-2.0 s (1.5 s, 25% of the clip)"
+    assert one.describe() == "speech 0.5-2.0 s (1.5 s, 25%)"
     empty = SpeechActivity(speech_s=0, speech_ratio=0, segment_count=0, segments=[],
                            longest_pause_s=0, duration_s=6.0)
     assert empty.describe() == "no speech detected in 6.0 s"

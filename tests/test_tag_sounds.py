@@ -11,8 +11,9 @@ import pytest
 from audiorouter.data import synth
 from audiorouter.tools.audio import load_audio
 from audiorouter.tools.base import ordinal
-from audiorouter.tools.tag_sounds import (TagSoundsArgs, label_segments, log_mel, quantisation,
-                                      tag_sounds)
+from audiorouter.tools.dsp import Segment
+from audiorouter.tools.tag_sounds import (NamedSound, SoundLabel, SoundTags, TagSoundsArgs,
+                                          label_segments, log_mel, quantisation, tag_sounds)
 
 UI_SOUNDS = Path("/usr/share/sounds/freedesktop/stereo")
 
@@ -138,6 +139,24 @@ def test_timeline_places_speech_before_drums():
     assert speech_end < drum_start < len(audio) / 16000
     assert "Speech" in out.summary and out.patches == int(np.ceil((len(audio) / 16000 - 0.975) / 0.48)) + 1
 
+
+
+def _tags(labels: list[str], sounds: list[list[str]]) -> SoundTags:
+    span = Segment(start_s=0.0, end_s=1.0, duration_s=1.0)
+    return SoundTags(labels=[SoundLabel(label=name, mean=0.5, max=0.9, present_s=1.0, segments=[span])
+                             for name in labels],
+                     ranked_by="max", threshold=0.15, patches=4,
+                     sounds=[NamedSound(start_s=i, end_s=i + 0.5, duration_s=0.5, labels=names, score=0.8)
+                             for i, names in enumerate(sounds)])
+
+
+def test_summary_names_each_label_once_without_scores():
+    both = _tags(["Music", "Dog", "Speech"], [["Dog", "Bark"], ["Music", "Guitar"]])
+    assert both.describe() == ("Speech; 2 sounds in order: first Dog / Bark, "
+                               "second (last) Music / Guitar")
+    assert _tags(["Dog", "Bark"], [["Bark", "Dog"], ["Dog"]]).describe() == (
+        "2 sounds in order: first Bark / Dog, second (last) Dog")
+    assert _tags(["Siren", "Vehicle"], []).describe() == "Siren, Vehicle"
 
 @pytest.mark.slow
 def test_each_sound_between_silences_is_named_in_order():

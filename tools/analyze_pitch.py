@@ -104,7 +104,7 @@ class PitchAnalysis(ToolOutput):
         note = self.median_note.split()[0]
         if self.contour == "flat":
             return f"pitch {note} ({self.median_hz:.0f} Hz), steady; voiced {self.voiced_ratio:.0%}"
-        text = (f"median pitch {note} ({self.median_hz:.0f} Hz), {self.contour}, "
+        text = (f"median pitch {note} ({self.median_hz:.0f} Hz), {self.contour} "
                 f"{self.min_hz:.0f}-{self.max_hz:.0f} Hz")
         if 1 < len(self.notes) <= SUMMARY_NOTES:
             text += "; notes " + " ".join(n.note for n in self.notes)
@@ -190,7 +190,7 @@ def _edge_note(midi: np.ndarray, first: bool) -> str:
     return note_name(int(round(float(np.median(part)))))
 
 
-@audio_tool(name="analyze_pitch", args=AnalyzePitchArgs, output=PitchAnalysis, version="2",
+@audio_tool(name="analyze_pitch", args=AnalyzePitchArgs, output=PitchAnalysis, version="3",
             description="Pitch (fundamental frequency) of a voice, instrument or tone: median, "
                         "mean, range in Hz, nearest note with cents, whether the pitch rises, "
                         "falls or stays flat, and the note sequence of a simple melody. Use for "

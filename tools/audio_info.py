@@ -25,7 +25,7 @@ class AudioInfo(ToolOutput):
         ch = {1: "mono", 2: "stereo"}.get(self.channels, f"{self.channels} channels")
         clip = f", clipping on {self.clipped_fraction:.1%} of samples" if self.clipped_fraction > 1e-4 else ""
         return (f"{self.duration_s:.1f} s, {ch}, {self.original_sample_rate / 1000:g} kHz, RMS "
-                f"{self.rms_dbfs:.0f} dBFS, peak {self.peak_dbfs:.0f} dBFS{clip}")
+                f"{self.rms_dbfs:.0f}, peak {self.peak_dbfs:.0f} dBFS{clip}")
 
 
 def dbfs(amplitude: float) -> float:
@@ -33,7 +33,7 @@ def dbfs(amplitude: float) -> float:
     return round(float(20 * np.log10(max(amplitude, 1e-6))), 2)
 
 
-@audio_tool(name="audio_info", args=AudioInfoArgs, output=AudioInfo, version="3",
+@audio_tool(name="audio_info", args=AudioInfoArgs, output=AudioInfo, version="4",
             description="Duration, original sample rate, channel count, peak and RMS level of "
                         "the recording. Cheap; use for questions about length or level.",
             time_budget_s=5)

@@ -40,13 +40,13 @@ class SpeechActivity(ToolOutput):
         first, last = self.segments[0], self.segments[-1]
         if self.segment_count == 1:
             return (f"speech {first.start_s:.1f}-{first.end_s:.1f} s ({self.speech_s:.1f} s, "
-                    f"{self.speech_ratio:.0%} of the clip)")
+                    f"{self.speech_ratio:.0%})")
         return (f"speech in {self.segment_count} parts, {first.start_s:.1f}-{last.end_s:.1f} s, "
                 f"{self.speech_s:.1f} s in all ({self.speech_ratio:.0%}); longest pause "
                 f"{self.longest_pause_s:.1f} s")
 
 
-@audio_tool(name="detect_speech", args=DetectSpeechArgs, output=SpeechActivity, version="3",
+@audio_tool(name="detect_speech", args=DetectSpeechArgs, output=SpeechActivity, version="4",
             description="Voice activity detection (Silero VAD): whether anyone speaks, when "
                         "(start/end of each speech segment), total speech time, speech share "
                         "and pauses. Fast; use for 'is there speech', 'when does the speaker "

@@ -90,8 +90,8 @@ class Loudness(ToolOutput):
         return "; ".join(parts)
 
 
-def _fmt(lufs: float | None) -> str:
-    return "silent" if lufs is None else f"{lufs:.0f} LUFS"
+def _fmt(lufs: float | None, unit: str = " LUFS") -> str:
+    return "silent" if lufs is None else f"{lufs:.0f}{unit}"
 
 
 def _describe_sounds(sounds: list[Sound]) -> str:
@@ -100,15 +100,17 @@ def _describe_sounds(sounds: list[Sound]) -> str:
         s = sounds[0]
         return (f"one sound lasting {s.duration_s:.1f} s (from {s.start_s:.1f} to "
                 f"{s.end_s:.1f} s), {_fmt(s.lufs)}")
-    listed = ", ".join(f"{ordinal(i)} {s.duration_s:.1f} s {_fmt(s.lufs)}"
-                       for i, s in enumerate(sounds[:DESCRIBED_SOUNDS]))
+    shown = sounds[:DESCRIBED_SOUNDS]
+    # The unit once, on the first level given: the rest read on the same scale.
+    unit_at = next((i for i, s in enumerate(shown) if s.lufs is not None), 0)
+    listed = ", ".join(f"{ordinal(i)} {s.duration_s:.1f} s {_fmt(s.lufs, ' LUFS' if i == unit_at else '')}"
+                       for i, s in enumerate(shown))
     more = f", +{len(sounds) - DESCRIBED_SOUNDS} more" if len(sounds) > DESCRIBED_SOUNDS else ""
     text = f"{len(sounds)} sounds: {listed}{more}"
     levels = [(s.lufs if s.lufs is not None else GATE_LUFS, i) for i, s in enumerate(sounds)]
     (top, loud), (bottom, quiet) = max(levels), min(levels)
     if top - bottom >= 1.0:  # within 1 LU the order says nothing
-        text += (f"; loudest the {ordinal(loud)}, quietest the {ordinal(quiet)} "
-                 f"({top - bottom:.0f} dB apart)")
+        text += f"; {ordinal(loud)} loudest, {ordinal(quiet)} quietest, {top - bottom:.0f} dB apart"
     else:
         text += "; all about equally loud"
     return text
@@ -156,7 +158,7 @@ def loudness_curve(blocks: np.ndarray, hop_s: float, duration: float) -> tuple[f
                                           for i in range(0, len(blocks), step)]
 
 
-@audio_tool(name="measure_loudness", args=MeasureLoudnessArgs, output=Loudness, version="4",
+@audio_tool(name="measure_loudness", args=MeasureLoudnessArgs, output=Loudness, version="5",
             description="Loudness and levels: integrated loudness (LUFS, BS.1770), each "
                         "sound between silences with its start, end, length and loudness "
                         "(which is loudest and quietest), loudness over time, first vs second "

@@ -49,15 +49,15 @@ WORKED_EXAMPLES: tuple[WorkedExample, ...] = (
                         'words, 2.8 words per second (166 per minute)',),
                   "Which number does the caller leave?", "512"),
     WorkedExample(3.1, ("count_events: 6 sound events from 0.3 s, one every 0.40 s",
-                        "tag_sounds: Knock 0.8, Door 0.4"),
+                        "tag_sounds: Knock, Door"),
                   "How many knocks are there?", "6"),
     WorkedExample(2.4, ("analyze_pitch: pitch D4 (293 Hz), steady; voiced 88%",
-                        "tag_sounds: Flute 0.7, Music 0.6"),
+                        "tag_sounds: Flute, Music"),
                   "What note does the flute hold?", "D4"),
-    WorkedExample(6.0, ("measure_loudness: 3 sounds: first 1.0 s -20 LUFS, second 1.1 s -31 LUFS, "
-                        "third 0.9 s -14 LUFS; loudest the third, quietest the second (17 dB apart)",
-                        "tag_sounds: Dog 0.9, Bark 0.8; 3 sounds in order: first Bark / Dog, "
-                        "second Bark / Dog, third (last) Dog / Bark"),
+    WorkedExample(6.0, ("measure_loudness: 3 sounds: first 1.0 s -20 LUFS, second 1.1 s -31, "
+                        "third 0.9 s -14; third loudest, second quietest, 17 dB apart",
+                        "tag_sounds: 3 sounds in order: first Bark / Dog, second Bark / Dog, "
+                        "third (last) Dog / Bark"),
                   "Which bark is the softest?", "the second bark"),
     WorkedExample(5.5, ("analyze_speakers: 2 speakers, in order of speaking: first female voice "
                         "212 Hz, second male voice 118 Hz; lowest voice the second speaker, "
@@ -69,10 +69,10 @@ WORKED_EXAMPLES: tuple[WorkedExample, ...] = (
                          "analyze_harmony: key A minor (strength 0.8); chords Am F C G"),
                   "Roughly how fast is the song?", "about 125 beats per minute"),
     WorkedExample(3.0, ("measure_loudness: one sound lasting 1.8 s (from 0.5 to 2.3 s), -18 LUFS",
-                        "tag_sounds: Siren 0.9, Vehicle 0.4"),
+                        "tag_sounds: Siren, Vehicle"),
                   "For how long does the siren sound?", "about 2 seconds"),
-    WorkedExample(7.5, ("tag_sounds: Music 0.9, Sine wave 0.8, Dog 0.7; 3 sounds in order: first "
-                        "Sine wave / Beep, bleep, second Dog / Bark, third (last) Music / Guitar",),
+    WorkedExample(7.5, ("tag_sounds: 3 sounds in order: first Sine wave / Beep, bleep, second "
+                        "Dog / Bark, third (last) Music / Guitar",),
                   "What comes right after the beep?", "a dog barking"),
 )
 
