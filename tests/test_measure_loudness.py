@@ -71,7 +71,7 @@ def test_each_sound_between_silences_has_its_span_length_and_level():
     assert [s.lufs for s in sounds] == [pytest.approx(level - 3.0, abs=1.0) for level in (-20, -32, -14)]
     summary = _measure(audio).summary
     assert "3 sounds: first" in summary
-    assert "third loudest, second quietest, 18 dB apart" in summary
+    assert "loudest the third, quietest the second (18 dB apart)" in summary
     assert summary.count("LUFS") == 1  # the unit once, on the first level
 
 

@@ -110,7 +110,9 @@ def _describe_sounds(sounds: list[Sound]) -> str:
     levels = [(s.lufs if s.lufs is not None else GATE_LUFS, i) for i, s in enumerate(sounds)]
     (top, loud), (bottom, quiet) = max(levels), min(levels)
     if top - bottom >= 1.0:  # within 1 LU the order says nothing
-        text += f"; {ordinal(loud)} loudest, {ordinal(quiet)} quietest, {top - bottom:.0f} dB apart"
+        # "the second quietest" would read as the runner-up: the superlative comes first.
+        text += (f"; loudest the {ordinal(loud)}, quietest the {ordinal(quiet)} "
+                 f"({top - bottom:.0f} dB apart)")
     else:
         text += "; all about equally loud"
     return text
@@ -158,7 +160,7 @@ def loudness_curve(blocks: np.ndarray, hop_s: float, duration: float) -> tuple[f
                                           for i in range(0, len(blocks), step)]
 
 
-@audio_tool(name="measure_loudness", args=MeasureLoudnessArgs, output=Loudness, version="5",
+@audio_tool(name="measure_loudness", args=MeasureLoudnessArgs, output=Loudness, version="6",
             description="Loudness and levels: integrated loudness (LUFS, BS.1770), each "
                         "sound between silences with its start, end, length and loudness "
                         "(which is loudest and quietest), loudness over time, first vs second "

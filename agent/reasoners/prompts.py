@@ -55,7 +55,7 @@ WORKED_EXAMPLES: tuple[WorkedExample, ...] = (
                         "tag_sounds: Flute, Music"),
                   "What note does the flute hold?", "D4"),
     WorkedExample(6.0, ("measure_loudness: 3 sounds: first 1.0 s -20 LUFS, second 1.1 s -31, "
-                        "third 0.9 s -14; third loudest, second quietest, 17 dB apart",
+                        "third 0.9 s -14; loudest the third, quietest the second (17 dB apart)",
                         "tag_sounds: 3 sounds in order: first Bark / Dog, second Bark / Dog, "
                         "third (last) Dog / Bark"),
                   "Which bark is the softest?", "the second bark"),
