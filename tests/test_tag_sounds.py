@@ -140,7 +140,6 @@ def test_timeline_places_speech_before_drums():
     assert "Speech" in out.summary and out.patches == int(np.ceil((len(audio) / 16000 - 0.975) / 0.48)) + 1
 
 
-
 def _tags(labels: list[str], sounds: list[list[str]]) -> SoundTags:
     span = Segment(start_s=0.0, end_s=1.0, duration_s=1.0)
     return SoundTags(labels=[SoundLabel(label=name, mean=0.5, max=0.9, present_s=1.0, segments=[span])
@@ -157,6 +156,7 @@ def test_summary_names_each_label_once_without_scores():
     assert _tags(["Dog", "Bark"], [["Bark", "Dog"], ["Dog"]]).describe() == (
         "2 sounds in order: first Bark / Dog, second (last) Dog")
     assert _tags(["Siren", "Vehicle"], []).describe() == "Siren, Vehicle"
+
 
 @pytest.mark.slow
 def test_each_sound_between_silences_is_named_in_order():
