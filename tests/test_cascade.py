@@ -59,6 +59,34 @@ def test_calibration_divides_out_the_no_evidence_scores(monkeypatch, clip_and_ev
     np.testing.assert_allclose(raw, [0.6, 0.3, 0.1], atol=1e-4)
 
 
+class _FixedScores:
+    """A stand-in model whose options' token log-probabilities are given."""
+
+    def __init__(self, logprobs):
+        self.logprobs = logprobs
+
+    def prefill(self, text):
+        pass
+
+    def tokenize(self, text):
+        return text.split()
+
+    def continuation_logprobs(self, prompt, choices, end=None):
+        return [np.asarray(self.logprobs[c]) for c in choices]
+
+
+@pytest.mark.parametrize("length, expected", [("sum", [-1.0, -1.5]), ("mean", [-1.0, -0.5])])
+def test_length_sums_or_averages_each_options_token_scores(monkeypatch, clip_and_evidence, length, expected):
+    clip, evidence = clip_and_evidence
+    model = _FixedScores({"short": [-1.0], "a longer one": [-0.5, -0.5, -0.5]})
+    monkeypatch.setattr(CascadeReasoner, "llm", property(lambda self: model))
+    reasoner = CascadeReasoner(SMOLLM2_135M, length=length, use_cache=False)
+    p = reasoner.answer(clip, "q", ["short", "a longer one"], evidence).probabilities
+    want = np.exp(expected) / np.exp(expected).sum()
+    np.testing.assert_allclose(p, want, atol=1e-4)
+    assert reasoner.answer(clip, "q", ["short", "a longer one"], evidence).text == ("short" if length == "sum" else "a longer one")
+
+
 @pytest.mark.slow
 def test_open_questions_get_text(small_reasoner, clip_and_evidence):
     clip, evidence = clip_and_evidence

@@ -19,6 +19,7 @@ from .prompts import WORKED_EXAMPLES, WorkedExample, chat_turns, evidence_lines,
 
 Scoring = Literal["options", "letters"]
 Calibration = Literal["none", "no_evidence"]
+Length = Literal["sum", "mean"]
 CACHE_VERSION = "2"  # bumped when the same prompt would score differently (v2: anchored prefixes)
 
 
@@ -28,7 +29,10 @@ class CascadeReasoner:
     Multiple choice, ``scoring="options"`` (default): each option's own text is scored as the
     answer, token by token, after one shared prompt (the options are not listed in it), with
     the end-of-turn token after it; the probabilities are those log-likelihoods normalised
-    over the options. ``calibration="no_evidence"`` divides out what the model expects
+    over the options. ``length="mean"`` divides each option's log-likelihood by its number of
+    tokens (end of turn included), the usual remedy for a sum's preference for short options;
+    on the dev split it lost accuracy and confidence (docs/benchmarks.md), so the default is
+    ``"sum"``. ``calibration="no_evidence"`` divides out what the model expects
     without any evidence (the same prompt with "Tools: none"); on the dev split it cost
     accuracy once the worked examples were in the prompt, so the default is ``"none"``.
     ``scoring="letters"`` is the older way, kept for comparison: the options listed with
@@ -40,12 +44,13 @@ class CascadeReasoner:
     """
 
     def __init__(self, model: ModelSpec | str = QWEN_CODER_1_5B, *, scoring: Scoring = "options",
-                 calibration: Calibration = "none",
+                 calibration: Calibration = "none", length: Length = "sum",
                  examples: Sequence[WorkedExample] = WORKED_EXAMPLES, max_new_tokens: int = 16,
                  n_ctx: int = 4096, use_cache: bool = True):
         self.model = model
         self.scoring = scoring
         self.calibration = calibration
+        self.length = length
         self.examples = tuple(examples)
         self.max_new_tokens = max_new_tokens
         self.n_ctx = n_ctx
@@ -102,9 +107,12 @@ class CascadeReasoner:
         return softmax(scores), tokens
 
     def _log_likelihoods(self, prompt: str, choices: list[str]) -> tuple[np.ndarray, int]:
-        """Each option's summed token log-probability as the whole answer (end of turn included)."""
-        out = self._cached("options", prompt, lambda: {
-            "scores": [float(lp.sum()) for lp in self.llm.continuation_logprobs(prompt, choices, end=END_OF_TURN)],
+        """Each option's token log-probabilities as the whole answer (end of turn included),
+        summed or averaged (`length`)."""
+        total = np.sum if self.length == "sum" else np.mean
+        kind = "options" if self.length == "sum" else "options-mean"
+        out = self._cached(kind, prompt, lambda: {
+            "scores": [float(total(lp)) for lp in self.llm.continuation_logprobs(prompt, choices, end=END_OF_TURN)],
             "tokens": len(self.llm.tokenize(prompt))}, choices)
         return np.asarray(out["scores"]), out["tokens"]
 

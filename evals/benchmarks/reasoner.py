@@ -39,6 +39,7 @@ VARIANTS: dict[str, dict] = {
     "option text": dict(calibration="none", examples=()),
     "option text, calibrated": dict(calibration="no_evidence", examples=()),
     "option text, worked examples, calibrated": dict(calibration="no_evidence"),
+    "option text, worked examples, mean per token": dict(length="mean"),
     "option text, worked examples (default)": dict(),
 }
 
