@@ -59,6 +59,13 @@ def test_calibration_divides_out_the_no_evidence_scores(monkeypatch, clip_and_ev
     np.testing.assert_allclose(raw, [0.6, 0.3, 0.1], atol=1e-4)
 
 
+@pytest.mark.parametrize("setting", [dict(scoring="letter"), dict(calibration="content_free"), dict(length="max")])
+def test_unknown_settings_are_refused_by_name(setting):
+    name = next(iter(setting))
+    with pytest.raises(ValueError, match=f"{name} must be one of"):
+        CascadeReasoner(SMOLLM2_135M, **setting)
+
+
 class _FixedScores:
     """A stand-in model whose options' token log-probabilities are given."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Callable, Literal, Sequence
+from typing import Any, Callable, Literal, Sequence, get_args
 
 import numpy as np
 
@@ -47,6 +47,10 @@ class CascadeReasoner:
                  calibration: Calibration = "none", length: Length = "sum",
                  examples: Sequence[WorkedExample] = WORKED_EXAMPLES, max_new_tokens: int = 16,
                  n_ctx: int = 4096, use_cache: bool = True):
+        for name, value, allowed in (("scoring", scoring, Scoring), ("calibration", calibration, Calibration),
+                                     ("length", length, Length)):
+            if value not in get_args(allowed):
+                raise ValueError(f"CascadeReasoner {name} must be one of {get_args(allowed)}, not {value!r}")
         self.model = model
         self.scoring = scoring
         self.calibration = calibration
