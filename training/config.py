@@ -24,8 +24,10 @@ class Args:
     """grpo: advantage against the group of routes sampled per item; ppo: against a critic"""
     reward: Literal["relative", "absolute"] = "relative"
     """relative: gain over the no-tool answer (the paper's); absolute: correctness"""
-    cost_per_call: float = 0.01
-    """reward price of each tool call (makes the router drop tools that do not help)"""
+    cost_per_call: float = 0.05
+    """reward price of each tool call (makes the router drop tools that do not help); at 0.01
+    the 64-item router kept 6.2 of 10 tools on the dev split, at 0.05 it keeps 4.0 and is as
+    accurate (docs/results.md)"""
     cost_per_second: float = 0.0
     """reward price per second of tool computation"""
     epochs: int = 3
