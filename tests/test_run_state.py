@@ -1,12 +1,15 @@
 """Resume state round-trips through safetensors + JSON, loading it runs no code, and the
-progress log survives a kill while it is rewritten."""
+progress log survives a kill while it is rewritten; a run resumes only under its own plan and
+reward."""
 
 import pickle
+from dataclasses import asdict, replace
 
 import pytest
 import torch
 
-from audiorouter.training.run_state import CsvLog, load_state, save_state
+from audiorouter.training.config import Args
+from audiorouter.training.run_state import CsvLog, ResumeError, check_resumable, load_state, save_state
 
 
 def test_a_training_state_round_trips(tmp_path):
@@ -61,3 +64,13 @@ def test_a_kill_while_the_log_is_rewritten_loses_no_row(tmp_path, monkeypatch):
 
 def _batches(path) -> list[int]:
     return [int(line.split(",")[0]) for line in (path / "progress.csv").read_text().splitlines()[1:]]
+
+
+@pytest.mark.parametrize("changed", [dict(cost_per_call=0.2), dict(reward="absolute"), dict(cost_per_second=0.1)])
+def test_a_run_does_not_resume_under_another_reward(tmp_path, changed):
+    """A reward changed halfway (a new default included) would make the rest another run."""
+    saved = Args(dataset="train.json", cost_per_call=0.01)
+    state = {"items": ["a", "b"], "args": asdict(saved)}
+    with pytest.raises(ResumeError, match=next(iter(changed))):
+        check_resumable(tmp_path, state, replace(saved, **changed), ["a", "b"])
+    check_resumable(tmp_path, state, replace(saved, learning_rate=1e-3), ["a", "b"])  # only said

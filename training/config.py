@@ -78,9 +78,11 @@ class Args:
     """GPUs per Ray worker (1 runs one reasoner per GPU)"""
 
 
-# Arguments that fix the batch plan or the network's shape: a run resumed under other values
-# would skip or repeat items, or not load its own weights.
-PLAN_ARGS = ("dataset", "num_items", "epochs", "items_per_batch", "seed", "algorithm", "hidden")
+# Arguments that fix the batch plan, the network's shape or the reward: a run resumed under
+# other values would skip or repeat items, not load its own weights, or chase another objective
+# halfway through (a changed default of --cost-per-call would otherwise slip in unnoticed).
+PLAN_ARGS = ("dataset", "num_items", "epochs", "items_per_batch", "seed", "algorithm", "hidden",
+             "reward", "cost_per_call", "cost_per_second")
 
 
 class ArgumentError(AudioRouterError, ValueError):
