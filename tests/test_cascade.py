@@ -82,8 +82,9 @@ class _FixedScores:
         return [np.asarray(self.logprobs[c]) for c in choices]
 
 
-@pytest.mark.parametrize("length, expected", [("sum", [-1.0, -1.5]), ("mean", [-1.0, -0.5])])
-def test_length_sums_or_averages_each_options_token_scores(monkeypatch, clip_and_evidence, length, expected):
+@pytest.mark.parametrize("length, expected", [("sum", [-1.0, -1.5]), ("sqrt", [-1.0, -1.5 / np.sqrt(3)]),
+                                              ("mean", [-1.0, -0.5])])
+def test_length_divides_each_options_summed_token_scores_by_its_power(monkeypatch, clip_and_evidence, length, expected):
     clip, evidence = clip_and_evidence
     model = _FixedScores({"short": [-1.0], "a longer one": [-0.5, -0.5, -0.5]})
     monkeypatch.setattr(CascadeReasoner, "llm", property(lambda self: model))

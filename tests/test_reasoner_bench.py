@@ -1,6 +1,7 @@
 import json
 
 import pytest
+import typer
 
 from audiorouter.evals.benchmarks import free_form as free_form_bench
 from audiorouter.evals.benchmarks import reasoner as reasoner_bench
@@ -27,8 +28,8 @@ def page(tmp_path):
 
 def test_reasoner_variants_are_compared_on_the_same_items(tmp_path, dev_items):
     docs = page(tmp_path)
-    variants = ["letters, cyclic rotations", "option text, worked examples (default)"]
-    results = reasoner_bench.command(dataset=dev_items, per_skill=1, variants=variants,
+    variants = ["letters, cyclic rotations", "option text, worked examples, sum / √tokens (default)"]
+    results = reasoner_bench.command(dataset=dev_items, per_skill=1, variants=variants, add=False,
                                      model="smollm2-135m-instruct", results=tmp_path / "results")
     render_pages(tmp_path / "results", docs.parent)
     assert results["items"] == 2 and list(results["variants"]) == variants
@@ -49,3 +50,19 @@ def test_free_form_answers_are_scored_by_the_value_they_name(tmp_path, dev_items
     assert results["accuracy"] == sum(a["correct"] for a in results["answers"]) / 2
     assert sum(n for _, n in results["per_skill"].values()) == 2
     assert "<!-- free-form-benchmark:start -->" in docs.read_text()
+
+
+def test_added_variants_join_the_earlier_run_and_are_named_on_the_page(tmp_path, dev_items):
+    docs = page(tmp_path)
+    first = ["option text", "option text, worked examples, sum"]
+    reasoner_bench.command(dataset=dev_items, per_skill=1, variants=first, add=False,
+                           model="smollm2-135m-instruct", results=tmp_path / "results")
+    default = "option text, worked examples, sum / √tokens (default)"
+    added = reasoner_bench.command(dataset=dev_items, per_skill=1, variants=[default], add=True,
+                                   model="smollm2-135m-instruct", results=tmp_path / "results")
+    assert list(added["variants"]) == [*first, default] and "added" in added["variants"][default]
+    render_pages(tmp_path / "results", docs.parent)
+    assert f'the rows "{default}" added by `audiorouter benchmark reasoner' in docs.read_text()
+    with pytest.raises(typer.BadParameter, match="other model"):  # refused before anything runs
+        reasoner_bench.command(dataset=dev_items, per_skill=1, variants=[default], add=True,
+                               model="qwen2.5-coder-1.5b-instruct", results=tmp_path / "results")

@@ -10,7 +10,9 @@ Timing is warm: the model is loaded and its fixed prefix evaluated before the cl
 the answer cache is off and every prompt is evaluated from that prefix on (`local_llm`'s
 anchors), so no answer reuses another's work. Choose on the dev split; the test split is for reporting.
 Results go to ``reasoner.json`` in the results folder; `audiorouter render` makes the table of
-docs/benchmarks.md from it.
+docs/benchmarks.md from it. ``--add`` measures only the variants named and puts them into the
+``reasoner.json`` already there (same dataset, items, model and core count): a new variant is
+compared without rerunning the hour the letters take; the page names the rows added so.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ VARIANTS: dict[str, dict] = {
     "option text, calibrated": dict(calibration="no_evidence", examples=()),
     "option text, worked examples, calibrated": dict(calibration="no_evidence"),
     "option text, worked examples, mean per token": dict(length="mean"),
-    "option text, worked examples (default)": dict(),
+    "option text, worked examples, sum": dict(length="sum"),
+    "option text, worked examples, sum / √tokens (default)": dict(),
 }
 
 
@@ -77,6 +80,8 @@ def command(
     per_skill: int = typer.Option(6, help="items of each skill, taken in turn"),
     variants: list[str] = typer.Option(list(VARIANTS), "--variants", help="variants to compare (repeat)"),
     model: str = typer.Option(QWEN_CODER_1_5B.name, help="the cascade reasoner's GGUF: a model name or a path"),
+    add: bool = typer.Option(False, "--add", help="measure only these variants and add them to the "
+                             "reasoner.json in the results folder, made on the same items"),
     results: ResultsDir = RESULTS_DIR,
 ) -> dict:
     """Compare ways of reading the evidence: accuracy, confidence and cost of reasoner variants."""
@@ -85,11 +90,13 @@ def command(
         raise typer.BadParameter(f"unknown variants {unknown}; choose from {list(VARIANTS)}")
     items = skills_in_turn(load_items(dataset), per_skill)
     gguf = GGUF_MODELS.get(model, model)
+    run = measured(command_line("reasoner", "--dataset", dataset, "--per-skill", per_skill,
+                                *(["--add", *(f'--variants "{v}"' for v in variants)] if add else [])))
+    setup = {"dataset": str(dataset), "items": len(items), "cpus": cpu_count(), "model": model}
+    outcome = (_earlier_run(results, setup) if add else
+               setup | {"date": time.strftime("%Y-%m-%d"), "variants": {}, "measured": run})
     evidence = {item.id: run_tools(load_audio(item.audio), tool_names())
                 for item in tqdm(items, desc="tools")}
-    outcome = {"dataset": str(dataset), "items": len(items), "cpus": cpu_count(), "model": model,
-               "date": time.strftime("%Y-%m-%d"), "variants": {},
-               "measured": measured(command_line("reasoner", "--dataset", dataset, "--per-skill", per_skill))}
     for name in variants:
         runs = run_variant(CascadeReasoner(gguf, use_cache=False, **VARIANTS[name]), items, evidence)
         outcome["variants"][name] = {route: summarise(records) for route, records in runs.items()}
@@ -97,8 +104,26 @@ def command(
             skill: statistics.mean(r["correct"] for r in runs["all"] if r["skill"] == skill)
             for skill in dict.fromkeys(r["skill"] for r in runs["all"])}
         typer.echo(f"{name} {json.dumps(outcome['variants'][name]['all'])}")
+        if add:
+            outcome["variants"][name]["added"] = run
+    outcome["variants"] = {name: outcome["variants"][name] for name in VARIANTS if name in outcome["variants"]}
     save(outcome, results, "reasoner")
     return outcome
+
+
+def _earlier_run(results: Path, setup: dict) -> dict:
+    """The saved run that ``--add`` extends, without rows of variants the code no longer has;
+    refused when it was made on other items, another model or another core count."""
+    path = Path(results) / "reasoner.json"
+    if not path.exists():
+        raise typer.BadParameter(f"--add extends {path}, which does not exist: run the benchmark without --add first")
+    earlier = json.loads(path.read_text())
+    other = {k: (earlier.get(k), v) for k, v in setup.items() if earlier.get(k) != v}
+    if other:
+        raise typer.BadParameter(f"{path} was made with other {', '.join(other)} ({other}, as (then, now)): "
+                                 "run the whole benchmark again instead of adding to it")
+    earlier["variants"] = {k: v for k, v in earlier["variants"].items() if k in VARIANTS}
+    return earlier
 
 
 def render(r: dict) -> str:
@@ -111,9 +136,15 @@ def render(r: dict) -> str:
                      f"{a['p_right']:.3f}", f"{100 * a['low_share']:.0f}%", f"{a['ece']:.3f}",
                      f"{a['median_s']:.2f}", f"{a['item_tokens']:.0f}", f"{100 * n['accuracy']:.1f}",
                      f"{n['median_s']:.2f}"])
+    added: dict[str, list[str]] = {}
+    for name, v in r["variants"].items():
+        if "added" in v:
+            added.setdefault(f"`{v['added']['command']}` ({v['added']['date']})", []).append(f'"{name}"')
+    same_run = "".join(f"the rows {', '.join(names)} added by {run} on the same items and cores; "
+                       for run, names in added.items()) + ("the others" if added else "every variant") + " in one run"
     return "\n".join([
         f"Measured by `{r['measured']['command']}` on {r['cpus']} CPU cores ({r['date']}): {r['items']} dev "
-        f"items, `{r['model']}`, every variant in the same run, warm (fixed prefix evaluated, answer "
+        f"items, `{r['model']}`, {same_run}, warm (fixed prefix evaluated, answer "
         "cache off). The last row is the default.", "",
         *table(["variant", "all tools: accuracy % [95% CI]", "p(right)", "top p < 0.4", "ECE", "median s",
                 "item tokens", "no tools: accuracy %", "no tools: median s"], rows)])
