@@ -35,8 +35,8 @@ class CascadeReasoner:
     included), ``"sum"`` leaves it, ``"mean"`` divides by the number itself. A sum makes a
     long right option ("reeds (saxophone, oboe, clarinet)") lose to a short wrong one ("bass")
     whenever its first words are unexpected; a mean overcorrects and loses confidence; the
-    square root, between the two, was the most accurate and the best calibrated on the dev
-    split (docs/benchmarks.md). ``calibration="no_evidence"`` divides out what the model expects
+    square root, between the two, was the most accurate and the best calibrated of the three
+    on the dev split (docs/benchmarks.md). ``calibration="no_evidence"`` divides out what the model expects
     without any evidence (the same prompt with "Tools: none"); on the dev split it cost
     accuracy once the worked examples were in the prompt, so the default is ``"none"``.
     ``scoring="letters"`` is the older way, kept for comparison: the options listed with

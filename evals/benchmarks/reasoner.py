@@ -106,14 +106,15 @@ def command(
         typer.echo(f"{name} {json.dumps(outcome['variants'][name]['all'])}")
         if add:
             outcome["variants"][name]["added"] = run
+    # VARIANTS' order, the default last; rows of variants the code no longer has are dropped
     outcome["variants"] = {name: outcome["variants"][name] for name in VARIANTS if name in outcome["variants"]}
     save(outcome, results, "reasoner")
     return outcome
 
 
 def _earlier_run(results: Path, setup: dict) -> dict:
-    """The saved run that ``--add`` extends, without rows of variants the code no longer has;
-    refused when it was made on other items, another model or another core count."""
+    """The saved run that ``--add`` extends (`command` drops its rows of variants the code no
+    longer has); refused when it was made on other items, another model or another core count."""
     path = Path(results) / "reasoner.json"
     if not path.exists():
         raise typer.BadParameter(f"--add extends {path}, which does not exist: run the benchmark without --add first")
@@ -122,7 +123,6 @@ def _earlier_run(results: Path, setup: dict) -> dict:
     if other:
         raise typer.BadParameter(f"{path} was made with other {', '.join(other)} ({other}, as (then, now)): "
                                  "run the whole benchmark again instead of adding to it")
-    earlier["variants"] = {k: v for k, v in earlier["variants"].items() if k in VARIANTS}
     return earlier
 
 
@@ -140,8 +140,9 @@ def render(r: dict) -> str:
     for name, v in r["variants"].items():
         if "added" in v:
             added.setdefault(f"`{v['added']['command']}` ({v['added']['date']})", []).append(f'"{name}"')
-    same_run = "".join(f"the rows {', '.join(names)} added by {run} on the same items and cores; "
-                       for run, names in added.items()) + ("the others" if added else "every variant") + " in one run"
+    added_runs = [f"the rows {', '.join(names)} added by {run} on the same items and cores; "
+                  for run, names in added.items()]
+    same_run = "".join(added_runs) + ("the others in one run" if added else "every variant in one run")
     return "\n".join([
         f"Measured by `{r['measured']['command']}` on {r['cpus']} CPU cores ({r['date']}): {r['items']} dev "
         f"items, `{r['model']}`, {same_run}, warm (fixed prefix evaluated, answer "
