@@ -66,6 +66,18 @@ def test_unknown_settings_are_refused_by_name(setting):
         CascadeReasoner(SMOLLM2_135M, **setting)
 
 
+def test_the_name_tells_every_scoring_apart_and_the_cache_key_holds_the_model_alone():
+    """Evaluations and training runs record the name: a folder made under another scoring
+    must not be resumed as if it were this one. Cached outputs are keyed by their kind."""
+    settings = [{}, dict(length="sum"), dict(length="mean"), dict(scoring="letters"),
+                dict(calibration="no_evidence"), dict(examples=())]
+    reasoners = [CascadeReasoner(SMOLLM2_135M, **s) for s in settings]
+    assert len({r.name for r in reasoners}) == len(settings)
+    assert reasoners[0].name == f"cascade:{SMOLLM2_135M.name} (options, length sqrt)"
+    assert reasoners[-1].name.endswith(", no worked examples)")
+    assert {r.model_name for r in reasoners} == {f"cascade:{SMOLLM2_135M.name}"}
+
+
 class _FixedScores:
     """A stand-in model whose options' token log-probabilities are given."""
 

@@ -9,7 +9,7 @@ def test_reasoners_by_model_name_or_path(monkeypatch):
     default = make_reasoner()
     assert isinstance(default, CascadeReasoner) and default.model is QWEN_CODER_1_5B
     assert make_reasoner(SMOLLM2_135M.name).model is SMOLLM2_135M
-    assert make_reasoner("/models/mine.gguf").name == "cascade:/models/mine.gguf"
+    assert make_reasoner("/models/mine.gguf").name == "cascade:/models/mine.gguf (options, length sqrt)"
 
 
 def test_the_environment_names_the_default_and_options_pass_through(monkeypatch):

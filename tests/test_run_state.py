@@ -72,5 +72,19 @@ def test_a_run_does_not_resume_under_another_reward(tmp_path, changed):
     saved = Args(dataset="train.json", cost_per_call=0.01)
     state = {"items": ["a", "b"], "args": asdict(saved)}
     with pytest.raises(ResumeError, match=next(iter(changed))):
-        check_resumable(tmp_path, state, replace(saved, **changed), ["a", "b"])
-    check_resumable(tmp_path, state, replace(saved, learning_rate=1e-3), ["a", "b"])  # only said
+        check_resumable(tmp_path, state, replace(saved, **changed), ["a", "b"], REASONER)
+    check_resumable(tmp_path, state, replace(saved, learning_rate=1e-3), ["a", "b"], REASONER)  # only said
+
+
+REASONER = "cascade:qwen2.5-coder-1.5b-instruct (options, length sqrt)"
+
+
+def test_a_run_does_not_resume_against_another_reasoner(tmp_path):
+    """The reasoner pays the reward: a changed scoring default halfway would make the rest another run."""
+    saved = Args(dataset="train.json")
+    state = {"items": ["a"], "args": asdict(saved), "reasoner": REASONER}
+    with pytest.raises(ResumeError, match="length sum"):
+        check_resumable(tmp_path, state, saved, ["a"], REASONER.replace("sqrt", "sum"))
+    check_resumable(tmp_path, state, saved, ["a"], REASONER)
+    del state["reasoner"]  # a state saved before runs named their reasoner
+    check_resumable(tmp_path, state, saved, ["a"], REASONER)

@@ -71,7 +71,7 @@ class Run:
         path, start = self.dir / STATE_FILE, 0
         if path.exists():
             state = load_state(path)  # tensors and JSON: no pickle, no code
-            check_resumable(self.dir, state, self.args, self.items)
+            check_resumable(self.dir, state, self.args, self.items, self.env.unwrapped.reasoner.name)
             if state["tools"] != tool_versions():
                 print(f"resuming {self.dir} with other tool versions ({state['tools']} then, "
                       f"{tool_versions()} now): the rewards before and after differ in kind; "
@@ -126,7 +126,8 @@ class Run:
         nets = {name: (net.state_dict() if net is not None else None) for name, net in self.networks.items()}
         save_state(self.dir / STATE_FILE, {"batch": next_batch, **nets, "optimizer": self.optimizer.state_dict(),
                                            "sampler_rng": self.sampler.get_state(), "args": asdict(self.args),
-                                           "items": self.items, "tools": tool_versions()})
+                                           "items": self.items, "tools": tool_versions(),
+                                           "reasoner": self.env.unwrapped.reasoner.name})
 
     def finish(self, policy: torch.nn.Module) -> dict:
         """Write the router (and its copy at ``--save-router``); say how to evaluate it on dev."""

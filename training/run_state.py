@@ -48,12 +48,17 @@ def load_state(path: str | Path) -> dict:
     return _join(plain, tensors)
 
 
-def check_resumable(run_dir: Path, state: dict, args: Args, items: list[str]) -> None:
-    """Refuse what would make the resumed run another run; say what else changed."""
+def check_resumable(run_dir: Path, state: dict, args: Args, items: list[str], reasoner: str) -> None:
+    """Refuse what would make the resumed run another run (the reasoner pays the reward, so
+    another model or scoring is another run); say what else changed."""
     if state["items"] != items:
         raise ResumeError(f"{run_dir} holds a run on other items, or in another order, than "
                           f"{args.dataset} gives now: rebuild the training file it was made with, "
                           "or use a fresh --run-dir")
+    if state.get("reasoner", reasoner) != reasoner:  # states saved before 2026-12-07 do not name it
+        raise ResumeError(f"{run_dir} holds a run against another reasoner ({state['reasoner']!r} then, "
+                          f"{reasoner!r} now): resume it with that reasoner (--reasoner names the model, this "
+                          "version's defaults the scoring), or use a fresh --run-dir")
     saved = state["args"]
     changed = {k: (saved.get(k), v) for k, v in asdict(args).items() if saved.get(k) != v}
     fatal = {k: v for k, v in changed.items() if k in PLAN_ARGS}

@@ -64,8 +64,19 @@ class CascadeReasoner:
         self.n_ctx = n_ctx
         self.use_cache = use_cache
         model_name = model.name if isinstance(model, ModelSpec) else str(model)
-        self.name = f"cascade:{model_name}"
+        self.model_name = f"cascade:{model_name}"  # cached outputs are keyed by it and by their kind
+        self.name = f"{self.model_name} ({self._settings()})"
         self._cache = ResultCache(f"reasoner/{model_name.replace('/', '_')}")
+
+    def _settings(self) -> str:
+        """What, besides the model, decides the answers: evaluations and training runs record it
+        in ``name``, so a folder or checkpoint made under another scoring is told apart."""
+        parts = [self.scoring, *([f"length {self.length}"] if self.scoring == "options" else [])]
+        if self.calibration != "none":
+            parts.append(f"calibration {self.calibration}")
+        if self.examples != tuple(WORKED_EXAMPLES):
+            parts.append(f"{len(self.examples)} own worked examples" if self.examples else "no worked examples")
+        return ", ".join(parts)
 
     @property
     def llm(self):
@@ -151,7 +162,7 @@ class CascadeReasoner:
 
         if not self.use_cache:
             return warm_compute()
-        key = cache_key(kind, CACHE_VERSION, self.name, prompt, *extra)
+        key = cache_key(kind, CACHE_VERSION, self.model_name, prompt, *extra)
         return self._cache.get_or_compute(key, _json_object, warm_compute, json.dumps)
 
 
