@@ -65,12 +65,15 @@ class CascadeReasoner:
         self.use_cache = use_cache
         model_name = model.name if isinstance(model, ModelSpec) else str(model)
         self.model_name = f"cascade:{model_name}"  # cached outputs are keyed by it and by their kind
-        self.name = f"{self.model_name} ({self._settings()})"
         self._cache = ResultCache(f"reasoner/{model_name.replace('/', '_')}")
 
+    @property
+    def name(self) -> str:
+        """The model and what, besides it, decides the answers: evaluations and training runs
+        record it, so a folder or checkpoint made under another scoring is told apart."""
+        return f"{self.model_name} ({self._settings()})"
+
     def _settings(self) -> str:
-        """What, besides the model, decides the answers: evaluations and training runs record it
-        in ``name``, so a folder or checkpoint made under another scoring is told apart."""
         parts = [self.scoring, *([f"length {self.length}"] if self.scoring == "options" else [])]
         if self.calibration != "none":
             parts.append(f"calibration {self.calibration}")
