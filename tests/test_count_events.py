@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from audiorouter.data import synth
-from audiorouter.tools.count_events import CountEventsArgs, count_events, pick_onsets
+from audiorouter.tools.count_events import (CountEventsArgs, EventCount, count_events,
+                                            pick_onsets, place_against_speech)
+from audiorouter.tools.speech_common import TimeSpan
 
 
 def _count(audio: np.ndarray, **args):
@@ -46,6 +48,46 @@ def test_silence_has_no_events():
     out = _count(np.zeros(16000, np.float32))
     assert out.count == 0 and out.mean_interval_s is None
     assert out.describe() == "no distinct sound events"
+
+
+def test_hits_alone_are_not_placed_against_speech():
+    audio, _ = synth.events_clip(5, np.random.default_rng(8), "drum")
+    out = _count(audio)
+    assert out.speech is None and out.relative_to_speech is None
+    assert "speech" not in out.summary
+
+
+@pytest.mark.parametrize("before,after", [(0, 3), (2, 4)])
+def test_hits_around_a_real_voice_are_placed_before_and_after_it(before, after):
+    rng = np.random.default_rng(before * 10 + after)
+    parts = [synth.hits(before, rng=rng, instrument="tom")[0], synth.silence(0.4)] if before else []
+    voice = synth.asterisk_digits("4071")
+    audio = np.concatenate([*parts, voice, synth.silence(0.4),
+                            synth.hits(after, rng=rng, instrument="tom")[0]])
+    out = _count(audio)
+    assert out.relative_to_speech.count("before") == before
+    assert out.relative_to_speech.count("after") == after
+    assert out.relative_to_speech.count("during") >= 2  # the digits' syllables
+    assert out.summary.endswith(f"{after} after it")
+
+
+def test_onsets_are_placed_with_the_vads_late_start_and_early_end_allowed_for():
+    segments = [(1.0, 2.0), (3.0, 4.0)]
+    times = [0.5, 0.8, 1.5, 2.05, 2.5, 2.8, 4.05, 4.5]
+    assert place_against_speech(times, segments) == [
+        "before", "during", "during", "during", "between", "during", "during", "after"]
+
+
+def test_summary_counts_events_around_speech_in_order():
+    out = EventCount(count=6, onsets_s=[0.1, 0.5, 1.2, 1.4, 2.6, 3.0], levels_db=[-20.0] * 6,
+                     mean_interval_s=0.58, interval_std_s=0.2, regularity=0.6, rate_per_min=103.4,
+                     speech=TimeSpan(start_s=1.1, end_s=2.2),
+                     relative_to_speech=["before", "before", "during", "during", "after",
+                                         "after"])
+    assert out.describe() == ("6 sound events from 0.1 s, one every 0.58 s; 2 before speech, "
+                              "2 during it, 2 after it")
+    one = out.model_copy(update={"count": 1, "onsets_s": [2.6], "relative_to_speech": ["after"]})
+    assert one.describe() == "1 sound event, at 2.6 s; 1 after speech"
 
 
 def test_min_gap_merges_close_onsets():

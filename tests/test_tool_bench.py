@@ -18,7 +18,8 @@ def test_a_task_draws_the_same_cases_wherever_it_sits_in_the_list():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("prefix", ["a speaker's gender", "speaking rate", "digits recorded by real"])
+@pytest.mark.parametrize("prefix", ["a speaker's gender", "speaking rate", "digits recorded by real",
+                                    "events before and after speech"])
 def test_derived_fact_tasks_score_the_tool_against_their_truth(prefix):
     task = next(t for t in ALL_TASKS if t.name.startswith(prefix))
     cases = task.make_cases(task_rng(0, task), 3)
@@ -54,3 +55,15 @@ def test_gender_is_scored_on_every_voice_found_and_unsure_counts_wrong():
     assert score_gender(voices("female", "male"), "female") == 0.0
     assert score_gender(voices(None), "male") == 0.0
     assert score_gender(voices(), "male") == 0.0
+
+
+def test_events_around_speech_are_scored_on_the_counts_before_and_after_it():
+    from types import SimpleNamespace as Out
+
+    from audiorouter.evals.benchmarks.tools.sound import score_around_speech
+
+    truth = {"before": 1, "after": 2}
+    assert score_around_speech(Out(relative_to_speech=["before", "during", "after", "after"]), truth)
+    assert not score_around_speech(Out(relative_to_speech=["during", "during", "after", "after"]),
+                                   truth)
+    assert not score_around_speech(Out(relative_to_speech=None), truth)  # no speech heard

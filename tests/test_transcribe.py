@@ -52,7 +52,7 @@ def test_describe_puts_the_words_first() -> None:
                      segments=[TranscriptSegment(start_s=0.0, end_s=1.4, text="Hello there.")],
                      model="base")
     assert out.describe() == ('"Hello there."; English; 2 words, 2.0 words per second '
-                              '(120 per minute)')
+                              '(120 words per minute)')
 
 
 def test_describe_adds_the_digits_after_the_words() -> None:

@@ -17,11 +17,16 @@ smoothed over 3 frames) in which every band is first raised to its own backgroun
 (20th percentile + 6 dB, at most 80 dB below the loudest band). Steady noise, the noise
 starting at t=0 included, then has no flux; a sound only counts while the total level is
 rising, so the end of a beep or the ringing of a decay never reads as a new event.
+
+Syllables are sound events too, so where the Silero VAD of the speech tools hears speech, each
+event is placed before, during, between or after it: "7 sound events ...; 4 during speech,
+3 after it" says what a listener would, without knowing what was asked.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from typing import Literal
 
 import numpy as np
 from pydantic import Field
@@ -29,6 +34,7 @@ from pydantic import Field
 from .audio import SAMPLE_RATE, Clip
 from .base import ToolArgs, ToolOutput, audio_tool
 from .dsp import MAX_ITEMS, frame_db, frames, magnitude_spectrum, mel_filterbank, power_db
+from .speech_common import TimeSpan, span, speech_segments
 
 N_FFT, HOP, N_BANDS = 512, 160, 24
 FRAME_S = HOP / SAMPLE_RATE
@@ -40,6 +46,12 @@ DYNAMIC_RANGE_DB = 80.0
 # Weakest flux (mean dB rise per band) that can be an event at all, whatever the clip.
 MIN_FLUX_DB = 0.25
 LEVEL_WINDOW_S = 0.5
+# The VAD's segments start late and end early on some voices: a syllable's onset up to this
+# far outside a segment still counts as during it (chosen on 80 clips of voices with hits
+# before and after, seed 12345: 0.89 exact; 0.1 s before and none after: 0.78).
+SPEECH_LEAD_S, SPEECH_TAIL_S = 0.3, 0.1
+
+Position = Literal["before", "during", "between", "after"]
 
 
 class CountEventsArgs(ToolArgs):
@@ -63,17 +75,36 @@ class EventCount(ToolOutput):
         description="1 - coefficient of variation of the intervals (1 = perfectly even; "
                     "needs 3+ events)")
     rate_per_min: float | None = Field(description="events per minute from the mean interval")
+    speech: TimeSpan | None = Field(
+        None, description="from the start of the first to the end of the last speech the VAD "
+                          "hears (None: no speech)")
+    relative_to_speech: list[Position] | None = Field(
+        None, description="where each event falls against that speech: before it, during a "
+                          "speech segment (syllables count as events), between two segments "
+                          "or after it (first 50; None: no speech)")
 
     def describe(self) -> str:
-        """The count as 'N sound events', then their spacing; onset times stay in the fields."""
+        """The count as 'N sound events', their spacing, then how many fall before, during
+        and after speech; onset times and the speech's span (`detect_speech`'s) stay in the
+        fields, keeping ten tools' summaries near 250 tokens."""
         if self.count == 0:
             return "no distinct sound events"
         if self.count == 1:
-            return f"1 sound event, at {self.onsets_s[0]:.1f} s"
-        text = f"{self.count} sound events from {self.onsets_s[0]:.1f} s"
-        if self.mean_interval_s is not None:
-            text += f", one every {self.mean_interval_s:.2f} s"
-        return text
+            text = f"1 sound event, at {self.onsets_s[0]:.1f} s"
+        else:
+            text = f"{self.count} sound events from {self.onsets_s[0]:.1f} s"
+            if self.mean_interval_s is not None:
+                text += f", one every {self.mean_interval_s:.2f} s"
+        if self.relative_to_speech is None:
+            return text
+        parts = []
+        for position in ("before", "during", "between", "after"):
+            n = self.relative_to_speech.count(position)  # type: ignore[arg-type]
+            if n:
+                where = (f"{position} speech" if not parts else
+                         f"{position} its parts" if position == "between" else f"{position} it")
+                parts.append(f"{n} {where}")
+        return f"{text}; {', '.join(parts)}"
 
 
 @cache
@@ -112,6 +143,22 @@ def pick_onsets(envelope: np.ndarray, threshold: float, min_gap_frames: int) -> 
     return sorted(kept)
 
 
+def place_against_speech(times: list[float], segments: list[tuple[float, float]]
+                          ) -> list[Position]:
+    """Each onset before, during, between or after the speech segments (sorted, seconds)."""
+    placed: list[Position] = []
+    for t in times:
+        if t < segments[0][0] - SPEECH_LEAD_S:
+            placed.append("before")
+        elif any(start - SPEECH_LEAD_S <= t <= end + SPEECH_TAIL_S for start, end in segments):
+            placed.append("during")
+        elif t > segments[-1][1] + SPEECH_TAIL_S:
+            placed.append("after")
+        else:
+            placed.append("between")
+    return placed
+
+
 def event_levels(samples: np.ndarray, onsets: list[int]) -> list[float]:
     """Loudest 20 ms frame of each event, up to the next onset or 0.5 s later (dBFS)."""
     db = frame_db(np.pad(samples, (N_FFT // 2, N_FFT // 2)), 2 * HOP, HOP)
@@ -121,11 +168,12 @@ def event_levels(samples: np.ndarray, onsets: list[int]) -> list[float]:
             for i, end in zip(onsets, ends)]
 
 
-@audio_tool(name="count_events", args=CountEventsArgs, output=EventCount, version="3",
+@audio_tool(name="count_events", args=CountEventsArgs, output=EventCount, version="5",
             description="Counts discrete sound events (drum hits, knocks, beeps, clicks, "
                         "claps, footsteps) and gives their onset times, levels and the "
-                        "spacing between them (mean interval, regularity, rate). Use for "
-                        "'how many times', 'how many beeps', 'is the rhythm steady'.",
+                        "spacing between them (mean interval, regularity, rate), and how "
+                        "many fall before, during and after speech. Use for 'how many "
+                        "times', 'how many beeps', 'is the rhythm steady'.",
             time_budget_s=10)
 def count_events(clip: Clip, args: CountEventsArgs) -> EventCount:
     envelope = onset_envelope(clip.samples)
@@ -136,9 +184,13 @@ def count_events(clip: Clip, args: CountEventsArgs) -> EventCount:
     mean = float(intervals.mean()) if len(intervals) else None
     std = float(intervals.std()) if len(intervals) else None
     regular = max(0.0, 1.0 - std / mean) if len(intervals) >= 2 and mean else None
+    segments = speech_segments(clip.samples) if times else []
     return EventCount(count=len(times), onsets_s=times[:MAX_ITEMS],
                       levels_db=event_levels(clip.samples, onsets)[:MAX_ITEMS],
                       mean_interval_s=None if mean is None else round(mean, 3),
                       interval_std_s=None if std is None else round(std, 3),
                       regularity=None if regular is None else round(regular, 3),
-                      rate_per_min=None if not mean else round(60.0 / mean, 1))
+                      rate_per_min=None if not mean else round(60.0 / mean, 1),
+                      speech=span(segments[0][0], segments[-1][1]) if segments else None,
+                      relative_to_speech=(place_against_speech(times[:MAX_ITEMS], segments)
+                                          if segments else None))

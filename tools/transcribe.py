@@ -74,7 +74,7 @@ class Transcript(ToolOutput):
             language += f" (or {self.top_languages[1].name})"
         words = f"{self.word_count} word{'s' if self.word_count != 1 else ''}"
         return (f"{said}; {language}; {words}, {self.words_per_second:.1f} words per second "
-                f"({self.words_per_minute:.0f} per minute)")
+                f"({self.words_per_minute:.0f} words per minute)")
 
 
 def _clipped(text: str) -> str:
@@ -97,7 +97,7 @@ def whisper_model(name: str) -> Any:
     return WhisperModel(str(resolve_model(_MODELS[name])), device="cpu", compute_type="int8")
 
 
-@audio_tool(name="transcribe", args=TranscribeArgs, output=Transcript, version="7",
+@audio_tool(name="transcribe", args=TranscribeArgs, output=Transcript, version="8",
             description="Speech recognition (Whisper): the words spoken, with timed phrases, "
                         "the spoken language with its probability, word count and speaking "
                         "rate (words per minute). Use for what is said, which language, how "

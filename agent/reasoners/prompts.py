@@ -46,7 +46,7 @@ class WorkedExample:
 
 WORKED_EXAMPLES: tuple[WorkedExample, ...] = (
     WorkedExample(4.2, ('transcribe: "Please call me back on five one two, thanks."; English; 8 '
-                        'words, 2.8 words per second (166 per minute)',),
+                        'words, 2.8 words per second (166 words per minute)',),
                   "Which number does the caller leave?", "512"),
     WorkedExample(3.1, ("count_events: 6 sound events from 0.3 s, one every 0.40 s",
                         "tag_sounds: Knock, Door"),
@@ -63,7 +63,7 @@ WORKED_EXAMPLES: tuple[WorkedExample, ...] = (
                         "212 Hz, second male voice 118 Hz; lowest voice the second speaker, "
                         "highest voice the first speaker",
                         'transcribe: "Are you coming tonight? Yes, at nine."; English; 7 words, '
-                        "2.8 words per second (168 per minute)"),
+                        "2.8 words per second (168 words per minute)"),
                   "Who answers the question, a man or a woman?", "a man"),
     WorkedExample(12.0, ("analyze_rhythm: tempo 124 BPM (confidence 0.8), 24 beats",
                          "analyze_harmony: key A minor (strength 0.8); chords Am F C G"),

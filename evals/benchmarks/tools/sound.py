@@ -211,4 +211,49 @@ EVENTS_NOISY = ToolTask(
     goal=">= 0.8")
 
 
-TASKS: list[ToolTask] = [TAG_PRESENCE, TAG_TIMELINE, TAG_EACH_SOUND, EVENTS_CLEAN, EVENTS_NOISY]
+
+
+def _speech_and_events_cases(rng: np.random.Generator, n: int) -> list[Case]:
+    """A voice (synthetic, or real recorded digits in one of five languages) with 1-6 real
+    drum hits, beeps or clicks after it and, in every third clip, 1-3 before it too."""
+    cases = []
+    for i in range(n):
+        if i % 2:
+            digits = "".join(str(d) for d in rng.integers(0, 10, size=int(rng.integers(2, 6))))
+            language = str(rng.choice(("en", "es", "fr", "it", "ru")))
+            voice, label = synth.asterisk_digits(digits, language=language), f"digits-{language}"
+        else:
+            voice_name = str(rng.choice(_VOICES))
+            voice = synth.speak(str(rng.choice(TAGGING_SENTENCES)), voice=voice_name)
+            label = voice_name.replace(":", "-")
+        kind = _EVENT_KINDS[i % 4]
+        counts = {"before": int(rng.integers(1, 4)) if i % 3 == 0 else 0,
+                  "after": int(rng.integers(1, 7))}
+        parts: dict[str, np.ndarray] = {}
+        for where, count in counts.items():
+            if count:
+                parts[where] = (synth.hits(count, rng=rng)[0] if kind == "drum-same" else
+                                synth.events_clip(count, rng, kind)[0])  # type: ignore[arg-type]
+        pieces = [*([parts["before"], synth.silence(0.3)] if "before" in parts else []),
+                  voice, synth.silence(float(rng.uniform(0.2, 0.6))), parts["after"]]
+        cases.append(Case(name=f"speech-events-{i}-{label}-{kind}-{counts['before']}"
+                               f"+{counts['after']}",
+                          audio=np.concatenate(pieces).astype(np.float32), truth=counts))
+    return cases
+
+
+def score_around_speech(output, truth: dict) -> float:
+    """Right when the events placed before and after the speech are exactly the true hits."""
+    placed = output.relative_to_speech or []
+    return float(placed.count("before") == truth["before"]
+                 and placed.count("after") == truth["after"])
+
+
+EVENTS_AROUND_SPEECH = ToolTask(
+    name="events before and after speech", tool="count_events",
+    metric="share with the exact counts before and after the voice",
+    make_cases=_speech_and_events_cases, score=score_around_speech, goal=">= 0.9")
+
+
+TASKS: list[ToolTask] = [TAG_PRESENCE, TAG_TIMELINE, TAG_EACH_SOUND, EVENTS_CLEAN, EVENTS_NOISY,
+                         EVENTS_AROUND_SPEECH]
