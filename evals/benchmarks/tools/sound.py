@@ -211,8 +211,6 @@ EVENTS_NOISY = ToolTask(
     goal=">= 0.8")
 
 
-
-
 def _speech_and_events_cases(rng: np.random.Generator, n: int) -> list[Case]:
     """A voice (synthetic, or real recorded digits in one of five languages) with 1-6 real
     drum hits, beeps or clicks after it and, in every third clip, 1-3 before it too."""
