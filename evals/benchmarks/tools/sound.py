@@ -178,16 +178,20 @@ TAG_EACH_SOUND = ToolTask(
 _EVENT_KINDS = ("drum", "drum-same", "tone", "click")
 
 
+def _events(kind: str, count: int, rng: np.random.Generator) -> tuple[np.ndarray, list[float]]:
+    """`count` events of one of `_EVENT_KINDS` ("drum-same": one real drum sample repeated)."""
+    if kind == "drum-same":
+        return synth.hits(count, rng=rng)
+    return synth.events_clip(count, rng, kind)  # type: ignore[arg-type]
+
+
 def _event_cases(rng: np.random.Generator, n: int, noisy: bool) -> list[Case]:
     """1-12 hits (mixed or one repeated real drum sample), beeps or clicks; optionally
     white noise from t=0 at 10-25 dB SNR (the noise start must not count)."""
     cases = []
     for i in range(n):
         kind, count = _EVENT_KINDS[i % 4], int(rng.integers(1, 13))
-        if kind == "drum-same":
-            audio, onsets = synth.hits(count, rng=rng)
-        else:
-            audio, onsets = synth.events_clip(count, rng, kind)  # type: ignore[arg-type]
+        audio, onsets = _events(kind, count, rng)
         snr = float(rng.uniform(10, 25))
         if noisy:
             audio = synth.fade(synth.mix(audio, synth.white_noise(len(audio) / SR, rng), snr))
@@ -227,13 +231,10 @@ def _speech_and_events_cases(rng: np.random.Generator, n: int) -> list[Case]:
         kind = _EVENT_KINDS[i % 4]
         counts = {"before": int(rng.integers(1, 4)) if i % 3 == 0 else 0,
                   "after": int(rng.integers(1, 7))}
-        parts: dict[str, np.ndarray] = {}
-        for where, count in counts.items():
-            if count:
-                parts[where] = (synth.hits(count, rng=rng)[0] if kind == "drum-same" else
-                                synth.events_clip(count, rng, kind)[0])  # type: ignore[arg-type]
-        pieces = [*([parts["before"], synth.silence(0.3)] if "before" in parts else []),
-                  voice, synth.silence(float(rng.uniform(0.2, 0.6))), parts["after"]]
+        before = ([_events(kind, counts["before"], rng)[0], synth.silence(0.3)]
+                  if counts["before"] else [])
+        after = _events(kind, counts["after"], rng)[0]
+        pieces = [*before, voice, synth.silence(float(rng.uniform(0.2, 0.6))), after]
         cases.append(Case(name=f"speech-events-{i}-{label}-{kind}-{counts['before']}"
                                f"+{counts['after']}",
                           audio=np.concatenate(pieces).astype(np.float32), truth=counts))
