@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any, Iterable, Sequence
 
 import gymnasium as gym
@@ -72,7 +73,7 @@ class AudioRouterEnv(gym.Env[np.ndarray, np.ndarray]):
 
     ## Information
 
-    ``reset`` returns ``{"item", "index", "group"}``. ``step`` returns the answer (``answer``,
+    ``reset`` returns ``{"item", "index", "group", "question"}``. ``step`` returns the answer (``answer``,
     ``choice``, ``probabilities``), ``correct``, ``p_right``, ``tools_used``, ``evidence`` (each
     tool's ``{tool, ok, summary, error}``), the no-tool ``baseline`` (``correct``, ``p_right``),
     ``cost``, ``item`` and ``error`` (a failing tool or reasoner degrades the answer; it never
@@ -94,14 +95,18 @@ class AudioRouterEnv(gym.Env[np.ndarray, np.ndarray]):
     * ``tools``: the tools the action chooses among (default: the whole registry).
     * ``reset(options={"index": i})`` plays item ``i``; otherwise items are drawn uniformly
       with the env's seeded generator. ``env.unwrapped.episodes`` lists them.
+    * ``reset(options={"index": i, "wording": k})`` asks item ``i`` in its ``k``-th wording:
+      0 (the default) is its question, ``k >= 1`` its ``k``-th paraphrase (an item's
+      ``paraphrases`` field, which the built-in train split fills): a trainer can ask one item
+      in many words, so the router learns what a question asks, not how it is put.
 
     Tool results and cascade-reasoner answers are cached on disk, and outcomes in memory, so a
-    repeated (item, route) is a lookup; an outcome with a failed tool or reasoner is played
+    repeated (item, wording, route) is a lookup; an outcome with a failed tool or reasoner is played
     again (a timeout under load may not recur). Item ids must be unique.
 
     ## Version History
 
-    * v0: initial version.
+    * v0: initial version; later the ``wording`` reset option (nothing changes without it).
     """
 
     metadata = {"render_modes": []}
@@ -129,7 +134,7 @@ class AudioRouterEnv(gym.Env[np.ndarray, np.ndarray]):
         self._router = _ActionRouter()
         self._graph = build_graph(self._router, self.reasoner, tools=self.tools)
         self._clips: dict[str, str] = {}
-        self._outcomes: dict[tuple[str, tuple[str, ...]], tuple[Outcome, dict]] = {}
+        self._outcomes: dict[tuple[str, str, tuple[str, ...]], tuple[Outcome, dict]] = {}
         self._episode: Episode | None = None
         self._obs: np.ndarray | None = None
 
@@ -140,10 +145,17 @@ class AudioRouterEnv(gym.Env[np.ndarray, np.ndarray]):
             index = int(self.np_random.integers(len(self.episodes)))
         if not 0 <= index < len(self.episodes):
             raise EnvArgumentError(f"options['index'] must be in [0, {len(self.episodes)}), not {index}")
-        self._episode = episode = self.episodes[index]
+        episode = self.episodes[index]
+        wording = (options or {}).get("wording", 0)
+        if not isinstance(wording, (int, np.integer)) or not 0 <= wording < len(episode.wordings):
+            raise EnvArgumentError(f"options['wording'] must be in [0, {len(episode.wordings)}) for item "
+                                   f"{episode.id!r} (its question and {len(episode.paraphrases)} "
+                                   f"paraphrases), not {wording}")
+        self._episode = episode = replace(episode, question=episode.wordings[wording])
         self._obs = self.featurizer(episode.question, list(episode.choices),
                                      resolve_clip(self._clip(episode)))
-        return self._obs.copy(), {"item": episode.id, "index": index, "group": episode.group}
+        return self._obs.copy(), {"item": episode.id, "index": index, "group": episode.group,
+                                  "question": episode.question}
 
     def step(self, action: np.ndarray):
         if self._episode is None:
@@ -169,7 +181,7 @@ class AudioRouterEnv(gym.Env[np.ndarray, np.ndarray]):
     def play(self, episode: Episode, tools: Sequence[str]) -> tuple[Outcome, dict]:
         """Answer ``episode`` through the graph with exactly ``tools`` (memoised per process,
         unless a tool or the reasoner failed)."""
-        key = (episode.id, tuple(tools))
+        key = (episode.id, episode.question, tuple(tools))
         if key not in self._outcomes:
             self._router.tools = list(tools)
             out = self._graph.invoke({"audio": self._clip(episode), "question": episode.question,

@@ -33,6 +33,12 @@ class Episode:
     choices: tuple[str, ...]
     answer_index: int
     group: str  # the item's sub-category (else task): what a balanced subset balances
+    paraphrases: tuple[str, ...] = ()  # other wordings of the question (the item's field)
+
+    @property
+    def wordings(self) -> tuple[str, ...]:
+        """The question, then its paraphrases: what ``reset(options={"wording": k})`` asks."""
+        return (self.question, *self.paraphrases)
 
     @classmethod
     def from_record(cls, record: dict[str, Any], base: Path | None = None) -> "Episode":
@@ -45,6 +51,10 @@ class Episode:
         except (KeyError, TypeError) as exc:
             raise DatasetError(f"{where} lacks field {exc}: items need id, audio_id, "
                                "question, choices and answer") from None
+        paraphrases = record.get("paraphrases") or []
+        if not isinstance(paraphrases, list) or not all(isinstance(p, str) and p.strip() for p in paraphrases):
+            raise DatasetError(f"{where}: paraphrases must be a list of non-empty strings (other "
+                               f"wordings of its question), not {paraphrases!r}")
         answer_index = right_option(answer, choices)
         if len(choices) < 2 or answer_index < 0:
             raise DatasetError(f"{where}: the answer {answer!r} must be exactly one of its "
@@ -52,7 +62,8 @@ class Episode:
         if base is not None and not Path(audio).is_absolute():
             audio = str((base / audio).resolve())
         group = str(record.get("sub-category") or record.get("task") or "all")
-        return cls(str(record.get("id", audio)), audio, question, choices, answer_index, group)
+        return cls(str(record.get("id", audio)), audio, question, choices, answer_index, group,
+                   tuple(paraphrases))
 
 
 def default_dataset() -> Path:

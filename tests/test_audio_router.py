@@ -87,6 +87,22 @@ def test_a_repeated_item_and_route_is_a_lookup(env):
     assert first[1] == second[1] and first[4]["probabilities"] == second[4]["probabilities"]
 
 
+def test_an_item_is_asked_in_the_wording_reset_asks_for(env):
+    reasoner = env.unwrapped.reasoner
+    episode = env.unwrapped.episodes[0]
+    assert len(episode.paraphrases) >= 6  # the built-in train split lists its other wordings
+    own, info = env.reset(options={"index": 0})
+    assert info["question"] == episode.question
+    other, info = env.reset(options={"index": 0, "wording": 3})
+    assert info["question"] == episode.paraphrases[2] != episode.question
+    assert not np.array_equal(own, other)  # the router sees the words it is asked in
+    calls = reasoner.calls
+    _, _, *_, asked = env.step(np.ones(len(tool_names()), dtype=np.int8))
+    assert reasoner.calls == calls + 2  # its own outcome and no-tool baseline, not the question's
+    with pytest.raises(EnvArgumentError, match="wording"):
+        env.unwrapped.reset(options={"index": 0, "wording": len(episode.wordings)})
+
+
 def test_costs_and_the_absolute_reward(dataset, small_reasoner, env):
     action = np.zeros(len(tool_names()), dtype=np.int8)
     action[:3] = 1

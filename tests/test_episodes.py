@@ -42,6 +42,18 @@ def test_an_item_without_one_right_option_is_refused(bad, message):
         Episode.from_record({**_record(0), **bad})
 
 
+def test_paraphrases_are_other_wordings_after_the_question():
+    episode = Episode.from_record({**_record(0), "paraphrases": ["Count the knocks.", "How many times?"]})
+    assert episode.wordings == ("How many knocks?", "Count the knocks.", "How many times?")
+    assert Episode.from_record(_record(0)).wordings == ("How many knocks?",)
+
+
+@pytest.mark.parametrize("bad", ["Count the knocks.", [""], [3]])
+def test_paraphrases_that_are_not_a_list_of_wordings_are_refused(bad):
+    with pytest.raises(DatasetError, match="paraphrases must be a list"):
+        Episode.from_record({**_record(0), "paraphrases": bad})
+
+
 def test_an_item_missing_a_field_names_it():
     record = _record(0)
     del record["question"]

@@ -106,6 +106,25 @@ def test_the_seed_alone_fixes_the_weights_and_routes(train_args, tmp_path, monke
     assert all(torch.equal(weights[name], weights_again[name]) for name in weights)
 
 
+def test_with_paraphrases_an_item_is_asked_in_other_words_and_its_group_shares_them(
+        train_args, tmp_path, monkeypatch):
+    real_collect = grpo.collect
+    asked = []
+
+    def collect(steps, policy, asks, *sampling):
+        asked.extend((ask, steps.env.unwrapped.episodes[ask[0]].wordings[ask[1]]) for ask in asks)
+        return real_collect(steps, policy, asks, *sampling)
+
+    monkeypatch.setattr(grpo, "collect", collect)
+    train_router.main(train_args(tmp_path, epochs=3, paraphrases=True))
+    assert len(asked) == 6 and any(wording > 0 for (_, wording), _ in asked)
+    assert len({question for _, question in asked}) > 2  # two items, more than two questions
+    rows = progress_rows(tmp_path)
+    assert all(int(r["samples"]) == 2 and int(r["failures"]) == 0 for r in rows)
+    with pytest.raises(ResumeError, match="paraphrases"):  # another plan: another run
+        train_router.main(train_args(tmp_path, epochs=3))
+
+
 def test_grpo_needs_a_group_to_compare(train_args, tmp_path):
     with pytest.raises(ValueError, match="group-size"):
         train_router.main(train_args(tmp_path, group_size=1))

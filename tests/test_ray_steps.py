@@ -47,7 +47,7 @@ def test_a_killed_worker_is_restarted_and_its_pair_replayed(ray, train_args, tmp
     kwargs = env_kwargs(args, args.dataset)
     here = LocalSteps(gym.make(args.env, **kwargs))
     steps = RaySteps(here.env, args.env, kwargs, "local", workers=1)
-    pairs = [(0, np.ones(10, dtype=np.int8)), (1, np.zeros(10, dtype=np.int8))]
+    pairs = [((0, 0), np.ones(10, dtype=np.int8)), ((1, 0), np.zeros(10, dtype=np.int8))]
     (pid,) = steps.pids()
     os.kill(pid, signal.SIGKILL)
     played = steps.play(pairs)

@@ -48,6 +48,14 @@ def test_training_items_are_asked_in_many_wordings():
         assert all("{" not in q for q in questions)
 
 
+def test_training_items_list_their_other_wordings():
+    for row in train_drafts()[::5]:
+        skill = SKILLS[row["meta"]["skill"]]
+        pool = {w.format(**row["meta"]) for w in (*skill.templates, *TRAIN[skill.name])}
+        assert set(row["paraphrases"]) == pool - {row["question"]}
+        assert len(row["paraphrases"]) == len(set(row["paraphrases"])) >= 9
+
+
 def test_a_wording_never_moves_an_items_audio_or_options():
     for row in train_drafts()[::7]:
         skill = SKILLS[row["meta"]["skill"]]
@@ -63,6 +71,7 @@ def test_other_splits_keep_the_skill_templates():
     for row in drafts["dev"] + drafts["test"]:
         skill = SKILLS[row["meta"]["skill"]]
         assert row["question"] == skill.templates[row["meta"]["template"]].format(**row["meta"])
+        assert "paraphrases" not in row
 
 
 def test_held_out_question_rewords_and_refuses_foreign_items():

@@ -18,6 +18,10 @@ class Args:
     built on first use"""
     num_items: int = 32
     """how many training items (taken skill by skill)"""
+    paraphrases: bool = False
+    """ask each item, every epoch, in its question or one of its paraphrases (an item's
+    `paraphrases` field; the built-in train split lists 8-12 per item), so the router learns
+    what a question asks rather than its words"""
     reasoner: str | None = None
     """cascade reasoner model name or GGUF path; default: the graph's default reasoner"""
     algorithm: Literal["grpo", "ppo"] = "grpo"
@@ -81,8 +85,8 @@ class Args:
 # Arguments that fix the batch plan, the network's shape or the reward: a run resumed under
 # other values would skip or repeat items, not load its own weights, or chase another objective
 # halfway through (a changed default of --cost-per-call would otherwise slip in unnoticed).
-PLAN_ARGS = ("dataset", "num_items", "epochs", "items_per_batch", "seed", "algorithm", "hidden",
-             "reward", "cost_per_call", "cost_per_second")
+PLAN_ARGS = ("dataset", "num_items", "paraphrases", "epochs", "items_per_batch", "seed", "algorithm",
+             "hidden", "reward", "cost_per_call", "cost_per_second")
 
 
 class ArgumentError(AudioRouterError, ValueError):

@@ -1,5 +1,5 @@
 """Rollouts on Ray: each worker holds its own ``AudioRouter-v0`` (tools and reasoner loaded once
-per worker) and plays (item, route) pairs; the driver samples every route and updates the
+per worker) and plays (question, route) pairs; the driver samples every route and updates the
 policy, so a run's routes, rewards and weights do not depend on how many workers play them.
 
     python training/train_router.py --env AudioRouter-v0 --ray local --ray-workers 2
@@ -16,6 +16,7 @@ import os
 import numpy as np
 
 from .ray_pool import WorkerPool, use_worker_cores
+from .rollouts import Ask, reset_options
 
 
 class EnvWorker:
@@ -29,8 +30,8 @@ class EnvWorker:
         use_worker_cores(cores)
         self.env = gym.make(env_id, **env_kwargs)
 
-    def play(self, index: int, action: np.ndarray) -> tuple[float, dict]:
-        self.env.reset(options={"index": index})
+    def play(self, ask: Ask, action: np.ndarray) -> tuple[float, dict]:
+        self.env.reset(options=reset_options(ask))
         _, reward, _, _, info = self.env.step(action)
         return float(reward), info
 
@@ -47,10 +48,10 @@ class RaySteps:
         self.env = env
         self.pool = WorkerPool(address, EnvWorker, (env_id, env_kwargs, num_cpus), workers, num_cpus, num_gpus)
 
-    def observe(self, index: int) -> np.ndarray:
-        return self.env.reset(options={"index": index})[0]
+    def observe(self, ask: Ask) -> np.ndarray:
+        return self.env.reset(options=reset_options(ask))[0]
 
-    def play(self, pairs: list[tuple[int, np.ndarray]]) -> list[tuple[float, dict] | Exception]:
+    def play(self, pairs: list[tuple[Ask, np.ndarray]]) -> list[tuple[float, dict] | Exception]:
         """Each free worker takes the next pair; results land in the pairs' order."""
         return self.pool.map("play", pairs)
 

@@ -5,7 +5,7 @@ rewards."""
 from __future__ import annotations
 
 import sys
-from typing import Protocol
+from typing import Protocol, Sequence
 
 import gymnasium as gym
 import numpy as np
@@ -31,12 +31,20 @@ def ensure_dataset(args: Args) -> str:
     return str(path)
 
 
-def batches(n_items: int, args: Args) -> list[list[int]]:
-    """Every batch of the run, fixed by the seed: each epoch a new shuffle of the items."""
-    out = []
+# One question to play: (item index, wording), wording 0 the item's question, k its k-th paraphrase.
+Ask = tuple[int, int]
+
+
+def batches(wordings: Sequence[int], args: Args) -> list[list[Ask]]:
+    """Every batch of the run, fixed by the seed: each epoch a new shuffle of the items, each
+    item asked (with ``args.paraphrases``) in one of its ``wordings[i]`` wordings drawn anew
+    every epoch, else in its own question."""
+    out, n_items = [], len(wordings)
     for epoch in range(args.epochs):
         order = np.random.default_rng([args.seed, epoch]).permutation(n_items).tolist()
-        out += [order[i:i + args.items_per_batch] for i in range(0, n_items, args.items_per_batch)]
+        draw = np.random.default_rng([args.seed, epoch, 1])
+        asks = [(i, int(draw.integers(wordings[i])) if args.paraphrases else 0) for i in order]
+        out += [asks[i:i + args.items_per_batch] for i in range(0, n_items, args.items_per_batch)]
     return out
 
 
@@ -46,11 +54,12 @@ class Steps(Protocol):
 
     env: gym.Env
 
-    def observe(self, index: int) -> np.ndarray:
-        """Item ``index``'s observation (raises if the item cannot be read)."""
+    def observe(self, ask: Ask) -> np.ndarray:
+        """The observation of item ``ask[0]`` asked in wording ``ask[1]`` (raises if the item
+        cannot be read)."""
 
-    def play(self, pairs: list[tuple[int, np.ndarray]]) -> list[tuple[float, dict] | Exception]:
-        """Each (item, action)'s reward and info, in order; a step that raised as its exception."""
+    def play(self, pairs: list[tuple[Ask, np.ndarray]]) -> list[tuple[float, dict] | Exception]:
+        """Each (ask, action)'s reward and info, in order; a step that raised as its exception."""
 
     def close(self) -> None:
         """Let the environments go."""
@@ -65,42 +74,47 @@ class LocalSteps:
     def close(self) -> None:
         self.env.close()
 
-    def observe(self, index: int) -> np.ndarray:
-        return self.env.reset(options={"index": index})[0]
+    def observe(self, ask: Ask) -> np.ndarray:
+        return self.env.reset(options=reset_options(ask))[0]
 
-    def play(self, pairs: list[tuple[int, np.ndarray]]) -> list[tuple[float, dict] | Exception]:
-        return [self.step(index, action) for index, action in pairs]
+    def play(self, pairs: list[tuple[Ask, np.ndarray]]) -> list[tuple[float, dict] | Exception]:
+        return [self.step(ask, action) for ask, action in pairs]
 
-    def step(self, index: int, action: np.ndarray) -> tuple[float, dict] | Exception:
+    def step(self, ask: Ask, action: np.ndarray) -> tuple[float, dict] | Exception:
         try:
-            self.env.reset(options={"index": index})
+            self.env.reset(options=reset_options(ask))
             _, reward, _, _, info = self.env.step(action)
             return float(reward), info
         except Exception as exc:
             return exc
 
 
-def collect(steps: Steps, policy: torch.nn.Module, indices: list[int], group_size: int,
+def reset_options(ask: Ask) -> dict:
+    index, wording = ask
+    return {"index": index, "wording": wording}
+
+
+def collect(steps: Steps, policy: torch.nn.Module, asks: list[Ask], group_size: int,
             sampler: torch.Generator | None = None) -> dict:
-    """Sample ``group_size`` routes per item (from ``sampler``, here, so the routes never depend on
-    where they are played) and play them. A step that raises (an unreadable item, say) is skipped
+    """Sample ``group_size`` routes per asked item (from ``sampler``, here, so the routes never
+    depend on where they are played) and play them; an item's routes form its group. A step that raises (an unreadable item, say) is skipped
     and counted: it costs one sample, never the run."""
     obs, actions, rewards, groups, correct, calls = [], [], [], [], [], []
     failures, answer_errors, last_error = 0, 0, ""
     tool_failures: dict[str, str] = {}  # tool -> its last error: the answer went on without it
     sampled = []
-    for index in indices:
+    for ask in asks:
         try:
-            x = torch.as_tensor(steps.observe(index))
+            x = torch.as_tensor(steps.observe(ask))
         except Exception as exc:
             failures += group_size
-            last_error = f"item {index}: {type(exc).__name__}: {exc}"
+            last_error = f"item {ask[0]}: {type(exc).__name__}: {exc}"
             print(f"skipping {last_error}", file=sys.stderr)
             continue
         with torch.no_grad():
-            sampled += [(index, x, action) for action in sample_routes(policy(x), group_size, sampler)]
-    played = steps.play([(index, action.numpy().astype(np.int8)) for index, _, action in sampled])
-    for (index, x, action), result in zip(sampled, played):
+            sampled += [(ask, x, action) for action in sample_routes(policy(x), group_size, sampler)]
+    played = steps.play([(ask, action.numpy().astype(np.int8)) for ask, _, action in sampled])
+    for ((index, _), x, action), result in zip(sampled, played):
         if isinstance(result, Exception):
             failures += 1
             last_error = f"item {index}: {type(result).__name__}: {result}"

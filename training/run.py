@@ -49,7 +49,7 @@ class Run:
         self.env = self.steps.env
         self.obs_dim, self.tools = self.env.observation_space.shape[0], self.env.unwrapped.tools
         self.items = [e.id for e in self.env.unwrapped.episodes]
-        self.plan = batches(len(self.items), args)
+        self.plan = batches([len(e.wordings) for e in self.env.unwrapped.episodes], args)
         self.per_epoch = math.ceil(len(self.items) / args.items_per_batch)
         self.sampler = torch.Generator().manual_seed(args.seed)
         self.networks: dict[str, torch.nn.Module | None] = {}

@@ -25,7 +25,7 @@ from ..synth import write_wav
 from .catalog import get_skills
 from .skill import Skill
 from .sources import SPLITS, split_sources
-from .wordings import train_wording, wording_rng
+from .wordings import paraphrases, train_wording, wording_rng
 
 DATASET = "audiorouter-bench"
 DEFAULT_FRACTIONS: dict[str, float] = {"train": 0.6, "dev": 0.2, "test": 0.2}
@@ -69,16 +69,18 @@ def _slots(per_skill: int, seed: int, splits: Sequence[str],
 def _item(skill: Skill, split: str, index: int, question: str, choices: list[str],
           answer: str, meta: dict, seed: int) -> dict:
     """One MMAU-format item; the audio lies at ./audio/<id>.wav next to the JSON. Training
-    items are asked in any of the skill's wordings (`wordings.TRAIN`), the others in its
-    templates."""
+    items are asked in any of the skill's wordings (`wordings.TRAIN`) and list the others as
+    ``paraphrases``; the other splits are asked in the skill's templates."""
     item_id = f"{split}-{skill.name}-{index:04d}"
+    extra = {}
     if split == "train":
         question, template = train_wording(skill.name, meta, wording_rng(seed, item_id))
         meta = {**meta, "template": template}
+        extra = {"paraphrases": paraphrases(skill.name, meta, question)}
     return {"id": item_id, "audio_id": f"./audio/{item_id}.wav", "question": question,
             "choices": choices, "answer": answer, "dataset": DATASET, "task": skill.task,
             "category": skill.category, "sub-category": skill.sub_category,
-            "difficulty": skill.difficulty, "split": split, "meta": meta}
+            "difficulty": skill.difficulty, "split": split, "meta": meta, **extra}
 
 
 def draft_items(per_skill: int, seed: int, splits: Sequence[str] = SPLITS,

@@ -3,7 +3,8 @@
 A router must route by what a question asks, not by its wording. Every split asks with the
 skill's own `templates` (so the dev and test items stay as they were built); the train split
 draws instead among those and the `TRAIN` paraphrases here, so a router sees many wordings of
-each ask. The `HELD_OUT` wordings are used by no split: `reword` re-asks a built dataset with
+each ask, and each train item lists its other wordings as ``paraphrases`` for a trainer to
+ask it in. The `HELD_OUT` wordings are used by no split: `reword` re-asks a built dataset with
 them (same audio, same options), a paired check of how a router does on words it never saw.
 
 Wordings are `str.format` strings over the skill's spec, like the templates: `{position}` is
@@ -212,6 +213,13 @@ def train_wording(skill: str, spec: dict, rng: np.random.Generator) -> tuple[str
     pool = (*SKILLS[skill].templates, *TRAIN[skill])
     index = int(rng.integers(len(pool)))
     return pool[index].format(**spec), index
+
+
+def paraphrases(skill: str, spec: dict, question: str) -> list[str]:
+    """Every other training wording of the same question (the item's ``paraphrases`` field:
+    a trainer may ask an item in any of them, `AudioRouter-v0`'s ``wording`` reset option)."""
+    pool = (w.format(**spec) for w in (*SKILLS[skill].templates, *TRAIN[skill]))
+    return [q for q in dict.fromkeys(pool) if q != question]
 
 
 def held_out_question(item_id: str, meta: dict, rng: np.random.Generator) -> tuple[str, dict]:

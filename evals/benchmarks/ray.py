@@ -22,12 +22,12 @@ import typer
 
 import audiorouter.envs
 from audiorouter.training.ray_steps import RaySteps
-from audiorouter.training.rollouts import LocalSteps
+from audiorouter.training.rollouts import Ask, LocalSteps
 
 from .env import Reasoner, Routes, random_pairs
 from .record import RESULTS_DIR, ResultsDir, command_line, cpu_count, first_items, measured, save, table
 
-def steps_per_s(steps, pairs: list[tuple[int, np.ndarray]]) -> float:
+def steps_per_s(steps, pairs: list[tuple[Ask, np.ndarray]]) -> float:
     start = time.perf_counter()
     failed = [r for r in steps.play(pairs) if isinstance(r, Exception)]
     if failed:
@@ -46,7 +46,8 @@ def command(
     chosen = first_items(dataset, items)
     kwargs = {"dataset": chosen, "reasoner": reasoner}
     here = LocalSteps(gym.make(audiorouter.envs.ENV_ID, **kwargs))
-    pairs = random_pairs(len(chosen), routes, here.env.action_space.n, seed)
+    pairs = [((index, 0), action) for index, action in
+             random_pairs(len(chosen), routes, here.env.action_space.n, seed)]
     cold = steps_per_s(here, pairs)
     rates = {"local": steps_per_s(LocalSteps(gym.make(audiorouter.envs.ENV_ID, **kwargs)), pairs)}
     for workers in (1, 2):
