@@ -20,8 +20,9 @@ class Args:
     """how many training items (taken skill by skill)"""
     paraphrases: bool = False
     """ask each item, every epoch, in its question or one of its paraphrases (an item's
-    `paraphrases` field; the built-in train split lists 8-12 per item), so the router learns
-    what a question asks rather than its words"""
+    `paraphrases` field; the built-in train split lists 10 per item), so the router meets
+    many ways of asking one thing; with the shipped 64-item recipe it trained a router level
+    with the shipped one on dev, in trained and in held-out wordings alike (docs/results.md)"""
     reasoner: str | None = None
     """cascade reasoner model name or GGUF path; default: the graph's default reasoner"""
     algorithm: Literal["grpo", "ppo"] = "grpo"
