@@ -88,3 +88,12 @@ def test_a_run_does_not_resume_against_another_reasoner(tmp_path):
     check_resumable(tmp_path, state, saved, ["a"], REASONER)
     del state["reasoner"]  # a state saved before runs named their reasoner
     check_resumable(tmp_path, state, saved, ["a"], REASONER)
+
+
+def test_a_run_saved_before_paraphrasing_resumes_as_one_without_it(tmp_path):
+    saved = asdict(Args(dataset="train.json"))
+    del saved["paraphrases"]  # a state saved before the argument existed
+    state = {"items": ["a"], "args": saved, "reasoner": REASONER}
+    check_resumable(tmp_path, state, Args(dataset="train.json"), ["a"], REASONER)
+    with pytest.raises(ResumeError, match="paraphrases"):
+        check_resumable(tmp_path, state, Args(dataset="train.json", paraphrases=True), ["a"], REASONER)
