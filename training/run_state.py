@@ -59,7 +59,8 @@ def check_resumable(run_dir: Path, state: dict, args: Args, items: list[str], re
         raise ResumeError(f"{run_dir} holds a run against another reasoner ({state['reasoner']!r} then, "
                           f"{reasoner!r} now): resume it with that reasoner (--reasoner names the model, this "
                           "version's defaults the scoring), or use a fresh --run-dir")
-    saved = {"paraphrases": False, **state["args"]}  # states saved before 2026-12-08 lack it
+    # A state saved before an argument existed ran as that argument's default does.
+    saved = {**asdict(Args()), **state["args"]}
     changed = {k: (saved.get(k), v) for k, v in asdict(args).items() if saved.get(k) != v}
     fatal = {k: v for k, v in changed.items() if k in PLAN_ARGS}
     if fatal:

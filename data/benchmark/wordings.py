@@ -207,10 +207,15 @@ def wording_rng(seed: int, item_id: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(f"wording/{item_id}".encode())])
 
 
+def _train_pool(skill: str) -> tuple[str, ...]:
+    """Every wording a training item of ``skill`` may be asked in: its templates, then `TRAIN`."""
+    return (*SKILLS[skill].templates, *TRAIN[skill])
+
+
 def train_wording(skill: str, spec: dict, rng: np.random.Generator) -> tuple[str, int]:
-    """A training question: the skill's templates and `TRAIN` paraphrases, one uniformly;
-    returns the question and its index in that pool."""
-    pool = (*SKILLS[skill].templates, *TRAIN[skill])
+    """A training question: one of `_train_pool` uniformly; returns the question and its
+    index in that pool."""
+    pool = _train_pool(skill)
     index = int(rng.integers(len(pool)))
     return pool[index].format(**spec), index
 
@@ -218,8 +223,8 @@ def train_wording(skill: str, spec: dict, rng: np.random.Generator) -> tuple[str
 def paraphrases(skill: str, spec: dict, question: str) -> list[str]:
     """Every other training wording of the same question (the item's ``paraphrases`` field:
     a trainer may ask an item in any of them, `AudioRouter-v0`'s ``wording`` reset option)."""
-    pool = (w.format(**spec) for w in (*SKILLS[skill].templates, *TRAIN[skill]))
-    return [q for q in dict.fromkeys(pool) if q != question]
+    asked = dict.fromkeys(w.format(**spec) for w in _train_pool(skill))
+    return [q for q in asked if q != question]
 
 
 def held_out_question(item_id: str, meta: dict, rng: np.random.Generator) -> tuple[str, dict]:
